@@ -1,0 +1,75 @@
+# eprok — every set-up step a fresh clone needs lives here.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+PYTEST_WORKERS ?= 2
+export PORT
+
+.PHONY: help env static demo test test-fast lint fmt typecheck messages lock bench browser clean
+
+help:
+	@echo "make demo      run eprok with seeded demo data on http://127.0.0.1:$(PORT)"
+	@echo "make test      run the whole test suite (SQLite, or PostgreSQL with DATABASE_URL)"
+	@echo "make lint      ruff and mypy;  make fmt  format the code"
+	@echo "make messages  update and compile the az / en / ru catalogs"
+	@echo "make bench     run the benchmarks (see docs/benchmarks.md)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python requirements/dev.lock pyproject.toml
+	$(BIN)/pip install -q --require-hashes -r requirements/dev.lock
+	$(BIN)/pip install -q --no-deps -e .
+	touch $@
+
+env: $(VENV)/.installed
+
+# Front-end packages are pinned in package-lock.json and copied into static files; no CDN at run time.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+static: node_modules/.installed
+	node scripts/build-static.mjs
+
+# Debian's Chromium for the browser tests; skipped (and reported) where it cannot be installed.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "chromium could not be installed: browser tests will be skipped"; \
+	  else echo "chromium is missing and cannot be installed here: browser tests will be skipped"; fi; }
+
+demo: env static
+	$(BIN)/eprok demo --port $(PORT)
+
+test: env static browser
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -q
+
+lint: env
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy eprok config bench
+
+fmt: env
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+messages: env
+	cd eprok && for app in core org audit accounts notifications; do \
+	  (cd $$app && ../../$(BIN)/django-admin makemessages -l az -l en -l ru --no-obsolete --settings=config.settings --pythonpath=../.. -i "tests/*" >/dev/null); done
+	$(BIN)/python manage.py compilemessages -v0
+
+lock: $(BIN)/python
+	$(BIN)/pip install -q pip-tools
+	$(BIN)/pip-compile -q --generate-hashes --strip-extras -o requirements/base.lock pyproject.toml
+	$(BIN)/pip-compile -q --generate-hashes --strip-extras --extra dev -o requirements/dev.lock pyproject.toml
+
+bench: env static
+	$(BIN)/eprok bench
+
+clean:
+	rm -rf $(VENV) node_modules var eprok/core/static/vendor

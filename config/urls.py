@@ -1,0 +1,20 @@
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog, set_language
+
+from eprok.core.api import api
+
+urlpatterns = [
+    path("", include("eprok.core.urls")),
+    path("accounts/", include("eprok.accounts.urls")),
+    path("org/", include("eprok.org.urls")),
+    path("audit/", include("eprok.audit.urls")),
+    path("notifications/", include("eprok.notifications.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/catalog.js", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("api/v1/", api.urls),
+]
+
+handler400 = "eprok.core.views.bad_request"
+handler403 = "eprok.core.views.permission_denied"
+handler404 = "eprok.core.views.page_not_found"
+handler500 = "eprok.core.views.server_error"

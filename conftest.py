@@ -1,0 +1,42 @@
+"""Fixtures shared by the whole suite: personas, an audit helper, signed-in clients."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("EPROK_TESTING", "1")
+
+import pytest  # noqa: E402
+
+from eprok.core.testing.access_matrix import login_as  # noqa: E402
+from eprok.core.testing.personas import Personas, make_personas  # noqa: E402
+
+
+@pytest.fixture
+def personas(db) -> Personas:
+    return make_personas()
+
+
+@pytest.fixture
+def audit_events(db):
+    """Call to get the audit events written since the test began, oldest first."""
+    from eprok.audit.models import AuditEvent
+
+    start = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+    def events(action: str | None = None):
+        qs = AuditEvent.objects.filter(id__gt=start).order_by("id")
+        return list(qs.filter(action=action) if action else qs)
+
+    return events
+
+
+@pytest.fixture
+def signed_in(client):
+    """Call with a user to sign the test client in (two-factor passed)."""
+
+    def sign_in(user):
+        login_as(client, user)
+        return client
+
+    return sign_in

@@ -1,0 +1,62 @@
+"""Request id, work context and security headers."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from eprok.core.context import WorkContext, current, work_context
+
+_REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9-]{8,64}$")
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class RequestIdMiddleware:
+    """Gives each request an id (or keeps a well-formed X-Request-Id) and opens its work context."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get("X-Request-Id", "")
+        source = "api" if request.path.startswith("/api/") else "web"
+        ctx = WorkContext(
+            source=source,
+            ip=client_ip(request),
+            user_agent=request.headers.get("User-Agent", "")[:300],
+            **({"request_id": incoming} if _REQUEST_ID_RE.match(incoming) else {}),
+        )
+        request.request_id = ctx.request_id  # type: ignore[attr-defined]
+        with work_context(ctx):
+            response = self.get_response(request)
+        response["X-Request-Id"] = ctx.request_id
+        return response
+
+
+class SecurityHeadersMiddleware:
+    """Strict Content-Security-Policy and the other headers Django does not set itself."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+        response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            response.setdefault("Cache-Control", "no-store")
+        return response
+
+
+class RequestIdLogFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = current().request_id[:12]
+        return True

@@ -1,0 +1,98 @@
+"""What roles a user holds where: the one source every app's access.py asks.
+
+Grants are loaded once per user object (one query) and cached on it for the request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from eprok.org.models import RoleAssignment, Unit
+
+_CACHE_ATTR = "_eprok_grants"
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    unit_id: int
+    unit_path: str
+    unit_name: str
+    include_subunits: bool
+    assignment_id: int
+    valid_from: dt.date
+    valid_to: dt.date | None
+
+    def covers(self, unit: Unit) -> bool:
+        if unit.pk == self.unit_id:
+            return True
+        return self.include_subunits and unit.path.startswith(self.unit_path)
+
+
+def active_grants(user: Any) -> list[Grant]:
+    """The user's role assignments valid today, with their units' tree paths."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    today = timezone.localdate()
+    rows = (
+        RoleAssignment.objects.filter(employee_id=user.pk, valid_from__lte=today, unit__is_active=True)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+        .select_related("unit")
+    )
+    grants = [
+        Grant(
+            role=row.role,
+            unit_id=row.unit_id,
+            unit_path=row.unit.path,
+            unit_name=row.unit.name,
+            include_subunits=row.include_subunits,
+            assignment_id=row.pk,
+            valid_from=row.valid_from,
+            valid_to=row.valid_to,
+        )
+        for row in rows
+    ]
+    setattr(user, _CACHE_ATTR, grants)
+    return grants
+
+
+def forget_grants(user: Any) -> None:
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def has_role(user: Any, role: str, unit: Unit | None = None) -> bool:
+    """Whether the user holds `role` at all (unit=None) or over `unit`."""
+    return grant_for(user, role, unit) is not None
+
+
+def grant_for(user: Any, role: str, unit: Unit | None = None) -> Grant | None:
+    for grant in active_grants(user):
+        if grant.role == role and (unit is None or grant.covers(unit)):
+            return grant
+    return None
+
+
+def roles_of(user: Any) -> set[str]:
+    return {grant.role for grant in active_grants(user)}
+
+
+def unit_scope(user: Any, role: str, unit_field: str = "unit") -> Q:
+    """A filter for rows whose `unit_field` lies where the user holds `role`; matches nothing without it."""
+    condition = Q(pk__in=[])
+    for grant in active_grants(user):
+        if grant.role != role:
+            continue
+        if grant.include_subunits:
+            condition |= Q(**{f"{unit_field}__path__startswith": grant.unit_path})
+        else:
+            condition |= Q(**{f"{unit_field}_id": grant.unit_id})
+    return condition

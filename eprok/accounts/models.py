@@ -30,3 +30,23 @@ class ApiToken(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class TotpDevice(TimeStampedModel):
+    """An employee's TOTP authenticator (RFC 6238). Confirmed once a first code from it is accepted."""
+
+    employee = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("employee"), on_delete=models.CASCADE, related_name="totp_device"
+    )
+    # Base32 secret; needed in clear to compute codes, never logged or shown after enrolment.
+    secret = models.CharField(_("secret"), max_length=64)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    # The last accepted time step, so a code cannot be replayed.
+    last_used_step = models.BigIntegerField(_("last used time step"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("authenticator")
+        verbose_name_plural = _("authenticators")
+
+    def __str__(self) -> str:
+        return f"TOTP {self.employee_id}"

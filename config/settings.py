@@ -157,6 +157,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PRODUCTION
 TOTP_ISSUER = os.environ.get("TOTP_ISSUER", "eprok")
+CSRF_FAILURE_VIEW = "eprok.accounts.views.csrf_failure"
 
 # --- Security headers ------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -223,6 +224,9 @@ DEMO_HOST = os.environ.get("DEMO_HOST", "127.0.0.1")
 DEMO_PORT = envint("PORT", 8000)
 # Later modules start their simulators on ports counted up from this base.
 SIMULATOR_BASE_PORT = envint("SIMULATOR_BASE_PORT", DEMO_PORT + 100)
+
+# `eprok bench` sets this on the server it starts: routes the bare baseline views under /_bench/.
+BENCH_BASELINE = envbool("EPROK_BENCH_BASELINE")
 
 # --- Logging ---------------------------------------------------------------------------------
 LOGGING = {

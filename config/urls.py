@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog, set_language
 
@@ -13,6 +14,9 @@ urlpatterns = [
     path("i18n/catalog.js", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", api.urls),
 ]
+
+if settings.BENCH_BASELINE:  # only on the server `eprok bench` starts (EPROK_BENCH_BASELINE=1)
+    urlpatterns.append(path("_bench/", include("bench.urls")))
 
 handler400 = "eprok.core.views.bad_request"
 handler403 = "eprok.core.views.permission_denied"

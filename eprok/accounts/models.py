@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from eprok.core.models import TimeStampedModel
@@ -31,12 +32,24 @@ class ApiToken(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
 
+    @property
+    def status(self) -> str:
+        """ "revoked", "expired" or "active"."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at is not None and self.expires_at <= timezone.now():
+            return "expired"
+        return "active"
+
 
 class TotpDevice(TimeStampedModel):
     """An employee's TOTP authenticator (RFC 6238). Confirmed once a first code from it is accepted."""
 
     employee = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name=_("employee"), on_delete=models.CASCADE, related_name="totp_device"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("employee"),
+        on_delete=models.CASCADE,
+        related_name="totp_device",
     )
     # Base32 secret; needed in clear to compute codes, never logged or shown after enrolment.
     secret = models.CharField(_("secret"), max_length=64)
@@ -50,3 +63,22 @@ class TotpDevice(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"TOTP {self.employee_id}"
+
+
+class LoginThrottle(models.Model):
+    """Consecutive failed sign-ins for one login name (or one client address), and the lock they caused.
+
+    Rows exist for names that match no employee too, so a lock never tells an attacker whether a login exists.
+    """
+
+    key = models.CharField(_("login or address"), max_length=200, unique=True)
+    failures = models.PositiveIntegerField(_("consecutive failures"), default=0)
+    last_failure_at = models.DateTimeField(_("last failure"), null=True, blank=True)
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sign-in throttle")
+        verbose_name_plural = _("sign-in throttles")
+
+    def __str__(self) -> str:
+        return self.key

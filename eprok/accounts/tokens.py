@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from typing import Any
 
@@ -11,7 +12,8 @@ from django.utils import timezone
 
 from eprok.accounts.models import ApiToken
 
-TOKEN_MARK = "epk"
+_PREFIX_RE = re.compile(r"^[0-9a-f]{1,16}$")
+TOKEN_MARK = "epk"  # noqa: S105 - the token format's marker, not a secret
 
 
 def hash_secret(secret: str) -> str:
@@ -28,9 +30,13 @@ def new_token_material() -> tuple[str, str, str]:
 def authenticate_token(raw: str) -> ApiToken | None:
     """The live token matching `raw`, or None. Constant-time comparison of the secret hash."""
     parts = raw.split("_", 2)
-    if len(parts) != 3 or parts[0] != TOKEN_MARK or not parts[1] or not parts[2]:
+    if len(parts) != 3 or parts[0] != TOKEN_MARK or not _PREFIX_RE.match(parts[1]) or not parts[2]:
         return None
-    token = ApiToken.objects.select_related("owner", "owner__unit").filter(prefix=parts[1]).first()
+    token = (
+        ApiToken.objects.select_related("owner", "owner__unit", "owner__position", "owner__class_rank")
+        .filter(prefix=parts[1])
+        .first()
+    )
     if token is None or token.revoked_at is not None:
         return None
     if token.expires_at is not None and token.expires_at <= timezone.now():

@@ -42,8 +42,9 @@ def az_sort_key(text: str | None) -> tuple[tuple[int, int], ...]:
 
 
 def az_sorted(items: Iterable[T], key: Callable[[T], str | None] | None = None) -> list[T]:
-    getter = key or (lambda item: item)  # type: ignore[assignment,return-value]
-    return sorted(items, key=lambda item: az_sort_key(getter(item)))  # type: ignore[arg-type]
+    if key is None:
+        return sorted(items, key=lambda item: az_sort_key(str(item)))
+    return sorted(items, key=lambda item: az_sort_key(key(item)))
 
 
 def _sqlite_collate(a: str, b: str) -> int:

@@ -1,11 +1,104 @@
-"""Context every page of the shell needs (navigation, notifications count)."""
+"""Context every page of the shell needs: navigation by role, the user's unit, unread notifications.
+
+Everything is computed lazily on first use, so a page that does not draw the shell (a fragment, the
+public sign-in pages) costs no query.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from eprok.org.roles import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: Any
+    url: str
+    current: bool
+
+
+# (label, url name, the roles that open it; None = everyone signed in). Order is the menu's order.
+NAVIGATION: list[tuple[Any, str, frozenset[str] | None]] = [
+    (_("My work"), "core:my_work", None),
+    (_("Organisation"), "org:unit_list", None),
+    (_("Audit log"), "audit:event_list", frozenset({Role.READ_AUDIT})),
+]
+
+
+def safe_reverse(name: str, *args: Any) -> str | None:
+    """The URL, or None while the page that would answer it is not there (its link is then hidden)."""
+    try:
+        return reverse(name, args=args or None)
+    except NoReverseMatch:
+        return None
+
+
+def _is_current(path: str, url: str) -> bool:
+    if url == "/":
+        return path == "/"
+    return path.startswith(url)
+
+
+class Shell:
+    """The parts of the page frame that depend on the signed-in user."""
+
+    def __init__(self, request: HttpRequest) -> None:
+        self.request = request
+        self.user = getattr(request, "user", None)
+
+    @property
+    def signed_in(self) -> bool:
+        return bool(self.user is not None and self.user.is_authenticated)
+
+    @cached_property
+    def nav(self) -> list[NavItem]:
+        if not self.signed_in:
+            return []
+        from eprok.org.grants import roles_of
+
+        roles = roles_of(self.user)
+        items = []
+        for label, url_name, needs in NAVIGATION:
+            if needs is not None and not (roles & needs):
+                continue
+            url = safe_reverse(url_name)
+            if url is not None:
+                items.append(NavItem(label=label, url=url, current=_is_current(self.request.path, url)))
+        return items
+
+    @cached_property
+    def unit_name(self) -> str:
+        unit = getattr(self.user, "unit", None) if self.signed_in else None
+        return unit.name if unit is not None else ""
+
+    @cached_property
+    def unread_count(self) -> int:
+        if not self.signed_in:
+            return 0
+        from eprok.notifications.selectors import notification_unread_count
+
+        return notification_unread_count(user=self.user)
+
+    @cached_property
+    def links(self) -> dict[str, str | None]:
+        return {
+            "home": safe_reverse("core:my_work"),
+            "notifications": safe_reverse("notifications:list"),
+            "unread_count": safe_reverse("notifications:unread_count"),
+            "security": safe_reverse("accounts:security"),
+            "logout": safe_reverse("accounts:logout"),
+            "login": safe_reverse("accounts:login"),
+            "set_language": safe_reverse("set_language"),
+        }
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
-    return {}
+    return {"shell": Shell(request), "EPROK_LANGUAGES": settings.LANGUAGES}

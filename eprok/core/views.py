@@ -1,12 +1,18 @@
-"""Shell pages: "My work", health check and error pages."""
+"""Shell pages: "My work", user guides, health check and error pages."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
+
+from eprok.core import guides, mywork
 
 
 @require_GET
@@ -22,8 +28,33 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def my_work(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/my_work.html", {})
+    from eprok.notifications.selectors import notification_latest_unread
+
+    items = mywork.work_items(request.user)
+    return render(
+        request,
+        "core/my_work.html",
+        {
+            "today": timezone.localdate(),
+            "assigned": items,
+            "deadlines": mywork.nearest_deadlines(items),
+            "notifications": notification_latest_unread(user=request.user, limit=5),
+            "help_page": "shell",
+        },
+    )
+
+
+@require_GET
+def help_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """A user guide from docs/user/, in the interface language (Russian falls back to English)."""
+    if slug not in guides.available():
+        raise Http404()
+    if slug not in guides.PUBLIC and not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    guide = guides.render(slug, get_language() or "az")
+    return render(request, "core/help.html", {"guide": guide, "guides": guides.index(), "slug": slug})
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -39,4 +70,6 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/error.html", {"status": 500}, status=500)
+    # No request context: the database or the session may be what failed.
+    template = loader.get_template("core/500.html")
+    return HttpResponseServerError(template.render({"request_id": getattr(request, "request_id", "")}))

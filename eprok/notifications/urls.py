@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from eprok.notifications import views
 
 app_name = "notifications"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.notification_list, name="list"),
+    path("unread-count", views.unread_count, name="unread_count"),
+    path("read-all", views.mark_all_read, name="mark_all_read"),
+    path("<uuid:public_id>/read", views.mark_read, name="mark_read"),
+]

@@ -6,3 +6,8 @@ class OrgConfig(AppConfig):
     name = "eprok.org"
     label = "org"
     verbose_name = _("Organisation")
+
+    def ready(self) -> None:
+        from eprok.org import explain
+
+        explain.register()

@@ -43,7 +43,9 @@ def active_grants(user: Any) -> list[Grant]:
         return cached
     today = timezone.localdate()
     rows = (
-        RoleAssignment.objects.filter(employee_id=user.pk, valid_from__lte=today, unit__is_active=True)
+        RoleAssignment.objects.filter(
+            employee_id=user.pk, valid_from__lte=today, ended_at__isnull=True, unit__is_active=True
+        )
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
         .select_related("unit")
     )

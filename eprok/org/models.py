@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
@@ -11,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from eprok.core.collation import az_lower
 from eprok.core.models import TimeStampedModel, TranslatedNameMixin
 from eprok.org.roles import Clearance, Role
 
@@ -33,7 +35,12 @@ class Unit(TranslatedNameMixin, TimeStampedModel):
     code = models.SlugField(_("code"), max_length=64, unique=True)
     kind = models.CharField(_("kind"), max_length=32, choices=UnitKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     # "/1/5/17/": the ids from the root down to this unit; a subtree is path LIKE '/1/5/%'.
     path = models.CharField(_("tree path"), max_length=255, db_index=True, editable=False, default="")
@@ -65,6 +72,9 @@ class Position(TranslatedNameMixin, models.Model):
         verbose_name_plural = _("positions")
         ordering = ["sort_order", "code"]
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class ClassRank(TranslatedNameMixin, models.Model):
     """A special (class) rank of prosecution employees; seniority 1 is the highest."""
@@ -76,6 +86,14 @@ class ClassRank(TranslatedNameMixin, models.Model):
         verbose_name = _("class rank")
         verbose_name_plural = _("class ranks")
         ordering = ["seniority"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def name_search_key(text: str) -> str:
+    """Lower-case with Azerbaijani rules, then fold dotless ı into i, so "İSMAYILOVA" finds "İsmayılova"."""
+    return az_lower(text).replace("ı", "i").strip()
 
 
 class EmployeeManager(BaseUserManager["Employee"]):
@@ -106,19 +124,38 @@ class Employee(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     unit = models.ForeignKey(
-        Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="employees"
+        Unit,
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="employees",
     )
     position = models.ForeignKey(
-        Position, verbose_name=_("position"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Position,
+        verbose_name=_("position"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     class_rank = models.ForeignKey(
-        ClassRank, verbose_name=_("class rank"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        ClassRank,
+        verbose_name=_("class rank"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    clearance = models.PositiveSmallIntegerField(_("clearance"), choices=Clearance.choices, default=Clearance.OFFICIAL)
+    clearance = models.PositiveSmallIntegerField(
+        _("clearance"), choices=Clearance.choices, default=Clearance.OFFICIAL
+    )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("Django admin access"), default=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
     preferred_language = models.CharField(_("interface language"), max_length=5, blank=True)
+    # The full name folded for case-insensitive search in any alphabet case (see name_search_key).
+    name_key = models.CharField(_("search key"), max_length=310, blank=True, editable=False, db_index=True)
 
     objects = EmployeeManager()
 
@@ -132,6 +169,14 @@ class Employee(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A derived column kept with the row it derives from: the folded name used by the directory search.
+        self.name_key = name_search_key(self.full_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"last_name", "first_name", "patronymic"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
 
     @property
     def full_name(self) -> str:
@@ -156,13 +201,22 @@ class RoleAssignment(TimeStampedModel):
         Employee, verbose_name=_("employee"), on_delete=models.CASCADE, related_name="role_assignments"
     )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
-    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="role_assignments")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="role_assignments"
+    )
     include_subunits = models.BooleanField(_("with sub-units"), default=False)
     valid_from = models.DateField(_("valid from"), default=dt.date.today)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     granted_by = models.ForeignKey(
-        Employee, verbose_name=_("granted by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Employee,
+        verbose_name=_("granted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
+    # Set when an administrator ends the assignment: it stops counting at once, whatever valid_to says.
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("role assignment")
@@ -179,4 +233,6 @@ class RoleAssignment(TimeStampedModel):
         return f"{self.get_role_display()} — {self.unit}"
 
     def is_active_on(self, day: dt.date) -> bool:
+        if self.ended_at is not None:
+            return False
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)

@@ -40,12 +40,16 @@ ROLE_HELP: dict[str, object] = {
         "sub-units, gives instructions and approves indictments."
     ),
     Role.PROSECUTE: _("Represents the prosecution in court: reads the cases sent to court from the unit."),
-    Role.REGISTER_APPEALS: _("Registers citizens' appeals and sees the unit's appeal register with applicants' data."),
+    Role.REGISTER_APPEALS: _(
+        "Registers citizens' appeals and sees the unit's appeal register with applicants' data."
+    ),
     Role.ANSWER_APPEALS: _(
-        "Resolves and answers citizens' appeals routed to the unit: reads the appeals, applicants and answers."
+        "Resolves and answers citizens' appeals routed to the unit: reads the appeals, applicants "
+        "and answers."
     ),
     Role.OPERATE_CALLS: _(
-        "Works in the 961 call centre and the 161 hotline: sees callers' numbers, call history and call records."
+        "Works in the 961 call centre and the 161 hotline: sees callers' numbers, call history "
+        "and call records."
     ),
     Role.READ_SPECIAL: _(
         "Reads special reports on serious incidents from the unit's area; restricted information, every read "
@@ -59,11 +63,12 @@ ROLE_HELP: dict[str, object] = {
     ),
     Role.VIEW_STATISTICS: _("Sees statistical reports and dashboards of the unit and its sub-units."),
     Role.READ_AUDIT: _(
-        "Reads the audit log of actions performed in the unit and its sub-units, including who read protected data."
+        "Reads the audit log of actions performed in the unit and its sub-units, including who read "
+        "protected data."
     ),
     Role.ADMINISTER_USERS: _(
-        "Manages units, employees, role assignments and clearances of the unit and its sub-units, and can ask "
-        "why any employee can see any record."
+        "Manages units, employees, role assignments and clearances of the unit and its sub-units, and "
+        "can ask why any employee can see any record."
     ),
 }
 

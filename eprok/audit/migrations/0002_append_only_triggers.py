@@ -32,7 +32,8 @@ POSTGRES_DOWN = [
 def _run(statements_by_vendor):
     def run(apps, schema_editor):
         for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(statement)
+            # params=None: the PL/pgSQL body contains a literal '%' that must not be read as a placeholder.
+            schema_editor.execute(statement, params=None)
 
     return run
 

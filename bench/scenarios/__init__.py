@@ -1,0 +1,34 @@
+"""Benchmark scenarios. Each module listed here registers its scenarios on import (after Django is set up).
+
+A later module adds its own file here (e.g. `bench/scenarios/cases.py`) and one line below.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from bench.scenarios.base import REGISTRY, BenchContext, Scenario, ScenarioSkipped, Server, register
+
+SCENARIO_MODULES = [
+    "bench.scenarios.pages",
+    "bench.scenarios.audit",
+]
+
+
+def load() -> dict[str, Scenario]:
+    """Import the scenario modules (idempotent) and return the registry, in registration order."""
+    for module in SCENARIO_MODULES:
+        importlib.import_module(module)
+    return REGISTRY
+
+
+__all__ = [
+    "REGISTRY",
+    "SCENARIO_MODULES",
+    "BenchContext",
+    "Scenario",
+    "ScenarioSkipped",
+    "Server",
+    "load",
+    "register",
+]

@@ -1,0 +1,66 @@
+"""`eprok demo`: migrate, seed, print the demo logins with their TOTP secrets, then serve."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from eprok.core.context import WorkContext, work_context
+
+
+class Command(BaseCommand):
+    help = "Migrate the database, seed the demo (idempotent), list the demo logins and serve on 127.0.0.1."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument(
+            "--no-serve", action="store_true", help="prepare and print the logins, do not serve"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        import pyotp
+
+        from eprok.org.seeding import DEMO_PASSWORD, seed
+
+        call_command("migrate", interactive=False, verbosity=0)
+        with work_context(WorkContext(source="cli")):
+            report, logins = seed(scale=1)
+        self.stdout.write(f"seeded: units +{report.units_created}, employees +{report.employees_created}")
+        self.stdout.write("")
+        self.stdout.write("Demo logins (development only) — password for all: " + DEMO_PASSWORD)
+        header = f"{'login':<11} {'role':<28} {'unit':<44} {'TOTP secret':<34} code"
+        self.stdout.write(header)
+        self.stdout.write("-" * len(header))
+        for demo, employee in logins:
+            secret = employee.totp_device.secret
+            roles = ", ".join(str(role) for role, _unit, _sub in demo.roles)
+            unit = employee.unit.name_az if employee.unit else ""
+            code = pyotp.TOTP(secret).now()
+            self.stdout.write(f"{demo.username:<11} {roles:<28} {unit[:44]:<44} {secret:<34} {code}")
+        url = f"http://{options['host']}:{options['port']}/"
+        self.stdout.write("")
+        self.stdout.write(
+            f"Serving {url} — add the secrets to an authenticator app once; codes change every 30 s."
+        )
+        if options["no_serve"]:
+            return
+        sys.stdout.flush()
+        env = dict(os.environ, DEBUG="1")
+        # gunicorn is installed next to this interpreter; make sure `eprok serve` finds it.
+        env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
+        argv = [
+            sys.executable,
+            "-m",
+            "eprok.cli",
+            "serve",
+            "--host",
+            options["host"],
+            "--port",
+            str(options["port"]),
+        ]
+        os.execve(sys.executable, argv, env)  # noqa: S606

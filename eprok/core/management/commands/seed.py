@@ -1,0 +1,35 @@
+"""`eprok seed`: the service's structure and demo staff (idempotent)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from eprok.core.context import WorkContext, work_context
+
+
+class Command(BaseCommand):
+    help = "Load the prosecution service's structure and demo employees (re-running changes nothing)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--scale", type=int, default=1, help="multiply the number of demo employees")
+        parser.add_argument(
+            "--structure-only", action="store_true", help="only units, positions and class ranks"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from eprok.org.seeding import EMPLOYEES_PER_SCALE, seed
+
+        scale = max(1, int(options["scale"]))
+        with work_context(WorkContext(source="cli")):
+            report, _logins = seed(scale=scale, structure_only=options["structure_only"])
+        self.stdout.write(
+            f"units +{report.units_created}, positions +{report.positions_created}, "
+            f"class ranks +{report.ranks_created}, employees +{report.employees_created}, "
+            f"role assignments +{report.assignments_created}, authenticators +{report.devices_created}"
+        )
+        if not options["structure_only"]:
+            self.stdout.write(
+                f"demo staff: {EMPLOYEES_PER_SCALE * scale} generated employees plus the demo logins"
+            )

@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+// Copies the pinned front-end packages (installed by `npm ci`) into eprok/core/static/vendor/.
+// Plain Node, no bundler: the files are used as published. Nothing is fetched from a CDN at run time.
+//
+//   vendor/uswds/{css,js,fonts,img}   U.S. Web Design System (public domain / CC0, see LICENSE.md)
+//   vendor/htmx/htmx.min.js            htmx 2 (0BSD)
+//   vendor/axe/axe.min.js              axe-core, only for the browser accessibility tests (MPL-2.0)
+//
+// Source-map comments are stripped: the maps are not shipped, and Django's manifest storage
+// refuses to collect a file that points at a missing map.
+
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const modules = join(root, "node_modules");
+const vendor = join(root, "eprok", "core", "static", "vendor");
+
+const SOURCE_MAP = /\n?\/[/*][#@] sourceMappingURL=[^\n]*?(\*\/)?\s*$/;
+
+function need(path) {
+  if (!existsSync(path)) {
+    console.error(`build-static: ${path} is missing; run \`npm ci\` first (make static does).`);
+    process.exit(1);
+  }
+  return path;
+}
+
+function copyText(from, to) {
+  const text = readFileSync(need(from), "utf8").replace(SOURCE_MAP, "\n");
+  mkdirSync(dirname(to), { recursive: true });
+  writeFileSync(to, text);
+}
+
+function copyTree(from, to) {
+  cpSync(need(from), to, { recursive: true });
+}
+
+rmSync(vendor, { recursive: true, force: true });
+
+const uswds = join(modules, "@uswds", "uswds");
+copyText(join(uswds, "dist", "css", "uswds.min.css"), join(vendor, "uswds", "css", "uswds.min.css"));
+copyText(join(uswds, "dist", "js", "uswds.min.js"), join(vendor, "uswds", "js", "uswds.min.js"));
+copyText(join(uswds, "dist", "js", "uswds-init.min.js"), join(vendor, "uswds", "js", "uswds-init.min.js"));
+copyTree(join(uswds, "dist", "fonts"), join(vendor, "uswds", "fonts"));
+copyTree(join(uswds, "dist", "img"), join(vendor, "uswds", "img"));
+copyTree(join(uswds, "LICENSE.md"), join(vendor, "uswds", "LICENSE.md"));
+
+const htmx = join(modules, "htmx.org");
+copyText(join(htmx, "dist", "htmx.min.js"), join(vendor, "htmx", "htmx.min.js"));
+copyTree(join(htmx, "LICENSE"), join(vendor, "htmx", "LICENSE"));
+
+const axe = join(modules, "axe-core");
+copyText(join(axe, "axe.min.js"), join(vendor, "axe", "axe.min.js"));
+copyTree(join(axe, "LICENSE"), join(vendor, "axe", "LICENSE"));
+
+const versions = Object.fromEntries(
+  ["@uswds/uswds", "htmx.org", "axe-core"].map((name) => [
+    name,
+    JSON.parse(readFileSync(join(modules, name, "package.json"), "utf8")).version,
+  ]),
+);
+writeFileSync(join(vendor, "versions.json"), JSON.stringify(versions, null, 2) + "\n");
+console.log(`build-static: ${Object.entries(versions).map(([n, v]) => `${n}@${v}`).join(", ")} -> ${vendor}`);

@@ -65,8 +65,8 @@ messages: env
 
 lock: $(BIN)/python
 	$(BIN)/pip install -q pip-tools
-	$(BIN)/pip-compile -q --generate-hashes --strip-extras -o requirements/base.lock pyproject.toml
-	$(BIN)/pip-compile -q --generate-hashes --strip-extras --extra dev -o requirements/dev.lock pyproject.toml
+	$(BIN)/pip-compile -q --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links -o requirements/base.lock pyproject.toml
+	$(BIN)/pip-compile -q --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links --extra dev -o requirements/dev.lock pyproject.toml
 
 bench: env static
 	$(BIN)/eprok bench

@@ -6,10 +6,10 @@ import os
 
 os.environ.setdefault("EPROK_TESTING", "1")
 
-import pytest  # noqa: E402
+import pytest
 
-from eprok.core.testing.access_matrix import login_as  # noqa: E402
-from eprok.core.testing.personas import Personas, make_personas  # noqa: E402
+from eprok.core.testing.access_matrix import login_as
+from eprok.core.testing.personas import Personas, make_personas
 
 
 @pytest.fixture

@@ -44,7 +44,7 @@ if PRODUCTION:
         raise ImproperlyConfigured("EPROK_ENV=production requires ALLOWED_HOSTS.")
 else:
     # A development-only key; production refuses to start without its own.
-    SECRET_KEY = SECRET_KEY or "dev-insecure-key-for-local-use-only-0123456789abcdefghijklmnop"  # noqa: S105
+    SECRET_KEY = SECRET_KEY or "dev-insecure-key-for-local-use-only-0123456789abcdefghijklmnop"
     ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "testserver", "[::1]"]
 
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "eprok.accounts.middleware.SessionSecurityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "eprok.core.middleware.ApplicationErrorMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -234,7 +235,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "eprok.core.middleware.RequestIdLogFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -28,9 +28,20 @@ def cmd_serve(args: argparse.Namespace) -> None:
     from django.conf import settings
 
     bind = f"{args.host}:{args.port}"
-    argv = ["gunicorn", "config.wsgi:application", "--bind", bind, "--workers", str(args.workers),
-            "--threads", str(args.threads), "--access-logfile", "-" if args.access_log else "/dev/null",
-            "--graceful-timeout", "10"]
+    argv = [
+        "gunicorn",
+        "config.wsgi:application",
+        "--bind",
+        bind,
+        "--workers",
+        str(args.workers),
+        "--threads",
+        str(args.threads),
+        "--access-logfile",
+        "-" if args.access_log else "/dev/null",
+        "--graceful-timeout",
+        "10",
+    ]
     if settings.DEBUG:
         print("warning: DEBUG is on; set EPROK_ENV=production for a production server", file=sys.stderr)
     os.execvp(argv[0], argv)  # noqa: S606
@@ -55,7 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--scale", type=int, default=1, help="multiply the amount of demo data")
     seed.add_argument("--structure-only", action="store_true", help="only units, positions and class ranks")
     seed.set_defaults(
-        func=lambda a: _manage("seed", f"--scale={a.scale}", *(["--structure-only"] if a.structure_only else []))
+        func=lambda a: _manage(
+            "seed", f"--scale={a.scale}", *(["--structure-only"] if a.structure_only else [])
+        )
     )
 
     audit = sub.add_parser("audit", help="audit log tools")
@@ -63,10 +76,14 @@ def build_parser() -> argparse.ArgumentParser:
     verify = audit_sub.add_parser("verify", help="check the hash chain and name the first broken event")
     verify.set_defaults(func=lambda a: _manage("audit_verify"))
 
-    admin = sub.add_parser("createadmin", help="create an administrator with all rights over the whole service")
+    admin = sub.add_parser(
+        "createadmin", help="create an administrator with all rights over the whole service"
+    )
     admin.add_argument("--username", required=True)
     admin.add_argument("--email", default="")
-    admin.set_defaults(func=lambda a: _manage("createadmin", f"--username={a.username}", f"--email={a.email}"))
+    admin.set_defaults(
+        func=lambda a: _manage("createadmin", f"--username={a.username}", f"--email={a.email}")
+    )
 
     demo = sub.add_parser("demo", help="migrate, seed the demo and serve it")
     demo.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))

@@ -132,7 +132,9 @@ class PageVsBaseline(Scenario):
         baseline_path = write_baseline(ctx.baseline_dir, self.name, body, content_type)
         b_status, _h, b_body = fetch(server.host, server.port, baseline_path)
         if b_status != 200 or len(b_body) != len(body):
-            raise ScenarioSkipped(f"the baseline view answered {b_status} with {len(b_body)} bytes")
+            raise RuntimeError(
+                f"the baseline view answered {b_status} with {len(b_body)} bytes, not {len(body)}"
+            )
 
         target_queries = count_queries(self.path, headers)
         baseline_queries = count_queries(baseline_path, {})

@@ -237,21 +237,24 @@ def test_database_urls_are_printed_without_passwords():
 
 
 @pytest.mark.django_db
-def test_on_postgresql_a_load_with_deferred_indexes_puts_every_index_back():
+def test_a_load_with_deferred_indexes_puts_every_index_back():
     from django.db import connection
 
-    if connection.vendor != "postgresql":
-        pytest.skip("index deferral is PostgreSQL-only")
     table = AuditEvent._meta.db_table
 
     def indexes() -> set[tuple[str, str]]:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s", [table])
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s", [table])
+            else:
+                cursor.execute(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s", [table]
+                )
             return set(cursor.fetchall())
 
     before = indexes()
     figures = bulk_insert_audit_events(300, defer_indexes=True)
 
-    assert figures["method"] == "COPY, indexes rebuilt after"
+    assert figures["method"].endswith("indexes rebuilt after")
     assert indexes() == before
     assert verify_chain().ok

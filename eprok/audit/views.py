@@ -63,6 +63,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
         "query": _query_without_cursor(request),
         "before_id": before_id,
         "action_prefixes": known_action_prefixes(),
+        "export_max_rows": selectors.EXPORT_MAX_ROWS,
         "help_page": HELP_PAGE,
     }
     # htmx asks for the results only, when the filters change or the next page is fetched.

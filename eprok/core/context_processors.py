@@ -41,6 +41,14 @@ def safe_reverse(name: str, *args: Any) -> str | None:
         return None
 
 
+_UNREAD_ATTR = "_eprok_unread_count"
+
+
+def prime_unread_count(request: HttpRequest, count: int) -> None:
+    """A view that already knows the unread count hands it to the header, saving its query."""
+    setattr(request, _UNREAD_ATTR, count)
+
+
 def _is_current(path: str, url: str) -> bool:
     if url == "/":
         return path == "/"
@@ -83,6 +91,9 @@ class Shell:
     def unread_count(self) -> int:
         if not self.signed_in:
             return 0
+        known = getattr(self.request, _UNREAD_ATTR, None)
+        if known is not None:
+            return int(known)
         from eprok.notifications.selectors import notification_unread_count
 
         return notification_unread_count(user=self.user)

@@ -60,3 +60,27 @@ class RequestIdLogFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = current().request_id[:12]
         return True
+
+
+class ApplicationErrorMiddleware:
+    """Maps an ApplicationError escaping an HTML view to its error page (the API maps its own)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from django.shortcuts import render
+
+        from eprok.core.errors import ApplicationError
+
+        if not isinstance(exception, ApplicationError) or request.path.startswith("/api/"):
+            return None
+        return render(
+            request,
+            "core/error.html",
+            {"status": exception.status, "message": exception.message, "code": exception.code},
+            status=exception.status,
+        )

@@ -13,6 +13,9 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from eprok.core import guides, mywork
+from eprok.core.context_processors import prime_unread_count
+
+NOTIFICATIONS_ON_MY_WORK = 5
 
 
 @require_GET
@@ -33,6 +36,9 @@ def my_work(request: HttpRequest) -> HttpResponse:
     from eprok.notifications.selectors import notification_latest_unread
 
     items = mywork.work_items(request.user)
+    notifications = notification_latest_unread(user=request.user, limit=NOTIFICATIONS_ON_MY_WORK)
+    if len(notifications) < NOTIFICATIONS_ON_MY_WORK:
+        prime_unread_count(request, len(notifications))  # the whole unread list is here: no COUNT needed
     return render(
         request,
         "core/my_work.html",
@@ -40,7 +46,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
             "today": timezone.localdate(),
             "assigned": items,
             "deadlines": mywork.nearest_deadlines(items),
-            "notifications": notification_latest_unread(user=request.user, limit=5),
+            "notifications": notifications,
             "help_page": "shell",
         },
     )

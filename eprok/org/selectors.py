@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from eprok.core.collation import az_order, az_sort_key
 from eprok.org import access
+from eprok.org.grants import active_grants
 from eprok.org.models import Employee, RoleAssignment, Unit, name_search_key
 
 
@@ -105,18 +106,12 @@ def unit_employees(*, user: Any, unit: Unit) -> QuerySet[Employee]:
 
 def units_for_choice(*, user: Any, managed_only: bool = False) -> list[Unit]:
     """Units for a select box in tree order, siblings alphabetical; optionally only active managed ones."""
-    allowed: set[int] | None = None
-    if managed_only:
-        allowed = set(
-            access.units_visible_to(user)
-            .filter(access.managed_units_filter(user), is_active=True)
-            .values_list("pk", flat=True)
-        )
+    grants = [g for g in active_grants(user) if g.role == access.MANAGE_ROLE] if managed_only else []
     ordered: list[Unit] = []
 
     def walk(level: list[TreeNode]) -> None:
         for node in level:
-            if allowed is None or node.unit.pk in allowed:
+            if not managed_only or (node.unit.is_active and any(g.covers(node.unit) for g in grants)):
                 ordered.append(node.unit)
             walk(node.children)
 

@@ -242,13 +242,14 @@ def unit_url(unit: Unit) -> str:
 @org_view
 def employee_list(request: HttpRequest) -> HttpResponse:
     form = DirectoryForm(request.GET or None)
+    units = selectors.units_for_choice(user=request.user)
     q, unit, subunits = "", None, False
     if form.is_valid():
         q = form.cleaned_data["q"]
         subunits = form.cleaned_data["subunits"]
         code = form.cleaned_data["unit"]
-        if code:
-            unit = access.units_visible_to(request.user).filter(code=code).first()
+        # The units are loaded for the filter anyway; pick the chosen one from them.
+        unit = next((u for u in units if u.code == code), None) if code else None
     employees = selectors.employee_list(user=request.user, q=q, unit=unit, with_subunits=subunits)
     page = Paginator(employees, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -259,7 +260,7 @@ def employee_list(request: HttpRequest) -> HttpResponse:
         "unit": unit,
         "q": q,
         "query": query.urlencode(),
-        "units": selectors.units_for_choice(user=request.user),
+        "units": units,
         "is_admin": access.is_org_admin(request.user),
     }
     template = "org/_employee_results.html" if request.headers.get("HX-Request") else "org/employee_list.html"

@@ -240,3 +240,34 @@ def test_logout_is_post_only_and_recorded(client, personas, signed_in, audit_eve
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
     assert len(audit_events("accounts.logout")) == 1
+
+
+def test_an_employee_without_roles_can_turn_the_code_on_from_the_security_page(
+    client, personas, signed_in, audit_events
+):
+    signed_in(personas.colleague)
+    page = client.get(ENROL)
+    assert page.status_code == 200
+    assert b"<svg" in page.content
+    assert b"style=" not in page.content  # the strict CSP forbids inline style
+    device = TotpDevice.objects.get(employee=personas.colleague)
+
+    response = client.post(ENROL, {"code": pyotp.TOTP(device.secret).now()})
+
+    assert response["Location"] == "/accounts/security/"
+    assert b"Two-factor sign-in is now on" in client.get("/accounts/security/").content
+    assert len(audit_events("accounts.totp.enrolled")) == 1
+    assert audit_events("accounts.login.succeeded") == []
+
+
+def test_after_an_administrator_resets_the_authenticator_the_employee_enrols_again(
+    client, personas, with_device
+):
+    from eprok.accounts import services
+
+    with_device(personas.investigator)
+    services.totp_reset(employee=personas.investigator, actor=personas.admin)
+
+    response = _password(client, "investigator")
+
+    assert response["Location"] == ENROL

@@ -1,4 +1,4 @@
-"""Who sees which events: READ_AUDIT holders, for the units they hold it in; system events from the root only."""
+"""Who sees which events: holders of READ_AUDIT for their units; system events from the root only."""
 
 from __future__ import annotations
 

@@ -80,6 +80,8 @@ def test_the_list_shows_the_events_newest_first_with_labels(signed_in, auditors,
     assert "Günay" in body  # the actor's snapshot
     assert "Xətai rayon prokurorluğu" in body
     assert "org.employee.updated" in body
+    assert "İşçinin məlumatları dəyişdirildi" in body  # the action's label, in Azerbaijani by default
+    assert "Audit jurnalı" in body
     assert "<html" in body
 
 

@@ -51,7 +51,9 @@ def assert_access_matrix(
         response = getattr(client, method)(url, **kwargs)
         allowed = want if isinstance(want, tuple) else (want,)
         if response.status_code not in allowed:
-            failures.append(f"  {name:<13} {method.upper()} {url}: got {response.status_code}, expected {want}")
+            failures.append(
+                f"  {name:<13} {method.upper()} {url}: got {response.status_code}, expected {want}"
+            )
     client.logout()
     if failures:
         raise AssertionError("access matrix mismatches:\n" + "\n".join(failures))

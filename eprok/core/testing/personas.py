@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, cast
 
 from eprok.org.models import Employee, Unit, UnitKind
 from eprok.org.tests.factories import EmployeeFactory, RoleAssignmentFactory, UnitFactory
@@ -37,17 +38,30 @@ class Personas:
 PERSONA_NAMES = ("anonymous", "outsider", "colleague", "investigator", "superior")
 
 
+def _unit(**kwargs: Any) -> Unit:
+    return cast(Unit, UnitFactory(**kwargs))
+
+
+def _employee(**kwargs: Any) -> Employee:
+    return cast(Employee, EmployeeFactory(**kwargs))
+
+
 def make_personas(role: str = "investigate") -> Personas:
-    root = UnitFactory(code="gpo", kind=UnitKind.GENERAL_OFFICE, name_az="Baş Prokurorluq",
-                       name_en="General Prosecutor's Office", name_ru="Генеральная прокуратура")
-    city = UnitFactory(code="baku", kind=UnitKind.CITY_OFFICE, parent=root, name_az="Bakı şəhər prokurorluğu")
-    unit = UnitFactory(code="baku-xetai", parent=city, name_az="Xətai rayon prokurorluğu")
-    other = UnitFactory(code="baku-nesimi", parent=city, name_az="Nəsimi rayon prokurorluğu")
-    investigator = EmployeeFactory(username="investigator", unit=unit, last_name="Quliyev", first_name="Rəşad")
-    colleague = EmployeeFactory(username="colleague", unit=unit, last_name="Həsənova", first_name="Günay")
-    outsider = EmployeeFactory(username="outsider", unit=other, last_name="Əliyev", first_name="Elvin")
-    superior = EmployeeFactory(username="superior", unit=city, last_name="Cəfərov", first_name="Kamran")
-    admin = EmployeeFactory(username="admin", unit=root, last_name="İsmayılova", first_name="Aynur")
+    root = _unit(
+        code="gpo",
+        kind=UnitKind.GENERAL_OFFICE,
+        name_az="Baş Prokurorluq",
+        name_en="General Prosecutor's Office",
+        name_ru="Генеральная прокуратура",
+    )
+    city = _unit(code="baku", kind=UnitKind.CITY_OFFICE, parent=root, name_az="Bakı şəhər prokurorluğu")
+    unit = _unit(code="baku-xetai", parent=city, name_az="Xətai rayon prokurorluğu")
+    other = _unit(code="baku-nesimi", parent=city, name_az="Nəsimi rayon prokurorluğu")
+    investigator = _employee(username="investigator", unit=unit, last_name="Quliyev", first_name="Rəşad")
+    colleague = _employee(username="colleague", unit=unit, last_name="Həsənova", first_name="Günay")
+    outsider = _employee(username="outsider", unit=other, last_name="Əliyev", first_name="Elvin")
+    superior = _employee(username="superior", unit=city, last_name="Cəfərov", first_name="Kamran")
+    admin = _employee(username="admin", unit=root, last_name="İsmayılova", first_name="Aynur")
     RoleAssignmentFactory(employee=investigator, role=role, unit=unit)
     RoleAssignmentFactory(employee=outsider, role=role, unit=other)
     RoleAssignmentFactory(employee=superior, role=role, unit=city, include_subunits=True)

@@ -127,3 +127,16 @@ def test_nearest_deadlines_skips_undated_items_and_limits_the_list():
     assert [item.title for item in nearest] == [str(n) for n in range(10)]
     assert items[0].days_left(today) == 0
     assert items[1].overdue(today + dt.timedelta(days=2))
+
+
+def test_with_few_unread_notifications_the_header_needs_no_count_query(
+    signed_in, personas, django_assert_max_num_queries
+):
+    notification_send(recipient=personas.investigator, title="only one", actor=None)
+    client = signed_in(personas.investigator)
+    client.get("/")
+
+    with django_assert_max_num_queries(5):
+        html = client.get("/", headers=EN).content.decode()
+
+    assert "1 unread notification" in html

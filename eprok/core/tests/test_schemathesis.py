@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -35,6 +37,23 @@ CHECKS = [
     response_schema_conformance,
     ignored_auth,
 ]
+
+
+@pytest.fixture
+def test_connection_kept_open():
+    """Keep the test's database connection across requests made through the real WSGI handler.
+
+    Django's handler closes "old" connections at the start and end of each request; inside the
+    test transaction that would close PostgreSQL's connection and lose the transaction. Django's
+    own test client disconnects the same signal handler for the same reason.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -73,5 +92,5 @@ schema = load_schema()
     database=None,
     suppress_health_check=list(HealthCheck),
 )
-def test_every_operation_keeps_its_contract(case, broad_token, db):
+def test_every_operation_keeps_its_contract(case, broad_token, test_connection_kept_open):
     case.call_and_validate(headers=bearer(broad_token), checks=CHECKS)

@@ -32,6 +32,8 @@ TWO_FACTOR_EXEMPT = (
 )
 # Writing the session on every request would cost a write per page; a minute's precision is enough.
 LAST_SEEN_PRECISION_SECONDS = 60
+# Sent by requests the page makes on its own (polling), as opposed to the user's actions.
+BACKGROUND_HEADER = "X-Eprok-Background"
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -86,7 +88,9 @@ class SessionSecurityMiddleware:
         last_seen = request.session.get(sessions.LAST_SEEN)
         if isinstance(last_seen, int) and now - last_seen > settings.SESSION_IDLE_MINUTES * 60:
             return self._expire(request, idle_seconds=now - last_seen)
-        if not isinstance(last_seen, int) or now - last_seen >= LAST_SEEN_PRECISION_SECONDS:
+        # Background polling (the notification bell) is not activity: it must not keep a session alive.
+        background = request.headers.get(BACKGROUND_HEADER) == "1"
+        if not background and (not isinstance(last_seen, int) or now - last_seen >= LAST_SEEN_PRECISION_SECONDS):
             request.session[sessions.LAST_SEEN] = now
         return None
 

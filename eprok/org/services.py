@@ -123,7 +123,7 @@ def unit_update(
     parent: Unit | None = _UNSET,
 ) -> Unit:
     """Rename or re-classify a unit, or move it (with its whole subtree) under another parent."""
-    unit = Unit.objects.select_for_update().select_related("parent").get(pk=unit.pk)
+    unit = Unit.objects.select_for_update(of=("self",)).select_related("parent").get(pk=unit.pk)
     before = _unit_snapshot(unit)
     for field, value in (
         ("name_az", name_az),
@@ -460,7 +460,9 @@ def role_assignment_end(
 ) -> RoleAssignment:
     """End an assignment: without a date it stops counting at once; with one it lapses after that day."""
     assignment = (
-        RoleAssignment.objects.select_for_update().select_related("employee", "unit").get(pk=assignment.pk)
+        RoleAssignment.objects.select_for_update(of=("self",))
+        .select_related("employee", "unit")
+        .get(pk=assignment.pk)
     )
     if assignment.ended_at is not None:
         raise Conflict(_("The assignment has already ended."), code="already_ended")

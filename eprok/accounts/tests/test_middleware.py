@@ -42,6 +42,17 @@ def test_it_keeps_a_session_that_was_recently_active(client, personas, signed_in
     assert int(time.time()) - client.session["eprok_last_seen"] < 5
 
 
+def test_background_polling_does_not_count_as_activity(client, personas, signed_in):
+    signed_in(personas.investigator)
+    _idle_for(client, settings.SESSION_IDLE_MINUTES * 60 - 120)
+    before = client.session["eprok_last_seen"]
+
+    response = client.get("/notifications/unread-count", headers={"X-Eprok-Background": "1", "HX-Request": "true"})
+
+    assert response.status_code == 200
+    assert client.session["eprok_last_seen"] == before
+
+
 def test_it_answers_an_expired_htmx_request_with_401_and_a_redirect_header(client, personas, signed_in):
     signed_in(personas.investigator)
     client.get(SECURITY)

@@ -7,7 +7,8 @@ import json
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from eprok.accounts.models import ApiToken
 from eprok.core.pagination import paginate
@@ -216,12 +217,15 @@ def test_it_answers_a_refused_method_in_the_error_format(client, personas, token
     assert body["details"]["allowed_methods"] == ["GET"]
 
 
-def test_it_translates_error_messages(client, db):
-    english = client.get("/api/v1/me", headers={"Accept-Language": "en"}).json()["message"]
-    azerbaijani = client.get("/api/v1/me", headers={"Accept-Language": "az"}).json()["message"]
+def test_it_translates_error_messages_but_not_codes(client, db):
+    english = client.get("/api/v1/me", headers={"Accept-Language": "en"}).json()
+    azerbaijani = client.get("/api/v1/me", headers={"Accept-Language": "az"}).json()
+    with translation.override("az"):
+        expected = gettext("Authentication is required: send a valid API token.")
 
-    assert english.startswith("Authentication is required")
-    assert azerbaijani  # the catalogue decides the words; the code stays "unauthenticated"
+    assert english["message"] == "Authentication is required: send a valid API token."
+    assert azerbaijani["message"] == expected != english["message"]
+    assert azerbaijani["code"] == english["code"] == "unauthenticated"
 
 
 def test_the_api_root_says_where_the_description_is(client, db):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from eprok.audit.models import AuditEvent
@@ -12,15 +14,51 @@ from eprok.org.tests.factories import EmployeeFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
 
-EVERYONE = {"anonymous": 302, "outsider": 200, "colleague": 200, "investigator": 200, "superior": 200, "admin": 200}
-ADMIN_ONLY = {"anonymous": 302, "outsider": 403, "colleague": 403, "investigator": 403, "superior": 403, "admin": 200}
-MISSING = {"anonymous": 302, "outsider": 404, "colleague": 404, "investigator": 404, "superior": 404, "admin": 404}
-MANAGERS_SEE = {"anonymous": 302, "outsider": 404, "colleague": 404, "investigator": 404, "superior": 404,
-                "admin": 200}
+EVERYONE = {
+    "anonymous": 302,
+    "outsider": 200,
+    "colleague": 200,
+    "investigator": 200,
+    "superior": 200,
+    "admin": 200,
+}
+ADMIN_ONLY = {
+    "anonymous": 302,
+    "outsider": 403,
+    "colleague": 403,
+    "investigator": 403,
+    "superior": 403,
+    "admin": 200,
+}
+MISSING = {
+    "anonymous": 302,
+    "outsider": 404,
+    "colleague": 404,
+    "investigator": 404,
+    "superior": 404,
+    "admin": 404,
+}
+MANAGERS_SEE = {
+    "anonymous": 302,
+    "outsider": 404,
+    "colleague": 404,
+    "investigator": 404,
+    "superior": 404,
+    "admin": 200,
+}
 
 
-@pytest.mark.parametrize("url", ["/org/units/", "/org/units/baku-xetai/", "/org/employees/", "/org/roles/",
-                                 "/org/employees/?q=quliyev", "/org/employees/?unit=baku"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/org/units/",
+        "/org/units/baku-xetai/",
+        "/org/employees/",
+        "/org/roles/",
+        "/org/employees/?q=quliyev",
+        "/org/employees/?unit=baku",
+    ],
+)
 def test_every_signed_in_employee_sees_the_tree_and_the_directory(client, personas, url):
     assert_access_matrix(client, personas, url, EVERYONE)
 
@@ -31,11 +69,21 @@ def test_every_signed_in_employee_sees_a_directory_entry(client, personas):
 
 @pytest.mark.parametrize("suffix", ["edit/", "clearance/", "deactivate/", "roles/add/"])
 def test_only_administrators_manage_an_employee(client, personas, suffix):
-    assert_access_matrix(client, personas, f"/org/employees/{personas.colleague.public_id}/{suffix}", ADMIN_ONLY)
+    assert_access_matrix(
+        client, personas, f"/org/employees/{personas.colleague.public_id}/{suffix}", ADMIN_ONLY
+    )
 
 
-@pytest.mark.parametrize("url", ["/org/units/new/", "/org/units/baku-xetai/edit/",
-                                 "/org/units/baku-xetai/deactivate/", "/org/employees/new/", "/org/why/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/org/units/new/",
+        "/org/units/baku-xetai/edit/",
+        "/org/units/baku-xetai/deactivate/",
+        "/org/employees/new/",
+        "/org/why/",
+    ],
+)
 def test_only_administrators_open_the_admin_pages(client, personas, url):
     assert_access_matrix(client, personas, url, ADMIN_ONLY)
 
@@ -51,14 +99,20 @@ def test_only_administrators_end_a_role(client, personas):
     assert assignment.ended_at is not None
 
 
-@pytest.mark.parametrize("url", ["/org/units/no-such-unit/", "/org/employees/00000000-0000-0000-0000-000000000000/",
-                                 "/org/units/no-such-unit/edit/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/org/units/no-such-unit/",
+        "/org/employees/00000000-0000-0000-0000-000000000000/",
+        "/org/units/no-such-unit/edit/",
+    ],
+)
 def test_what_does_not_exist_is_not_found(client, personas, url):
     assert_access_matrix(client, personas, url, MISSING)
 
 
 def test_an_inactive_employee_is_hidden_from_all_but_their_administrators(client, personas):
-    gone = EmployeeFactory(unit=personas.unit, is_active=False)
+    gone: Any = EmployeeFactory(unit=personas.unit, is_active=False)
     assert_access_matrix(client, personas, f"/org/employees/{gone.public_id}/", MANAGERS_SEE)
 
 
@@ -68,7 +122,7 @@ def test_an_inactive_unit_is_hidden_from_all_but_its_administrators(client, pers
 
 
 def test_an_administrator_of_one_district_cannot_manage_another(client, personas):
-    local_admin = EmployeeFactory(username="local-admin", unit=personas.unit)
+    local_admin: Any = EmployeeFactory(username="local-admin", unit=personas.unit)
     RoleAssignment.objects.create(employee=local_admin, role="administer_users", unit=personas.unit)
     assert access.can_manage_employee(local_admin, personas.colleague)
     assert not access.can_manage_employee(local_admin, personas.outsider)
@@ -78,8 +132,10 @@ def test_an_administrator_of_one_district_cannot_manage_another(client, personas
     login_as(client, local_admin)
     assert client.get(f"/org/employees/{personas.colleague.public_id}/edit/").status_code == 200
     assert client.get(f"/org/employees/{personas.outsider.public_id}/edit/").status_code == 403
-    response = client.post(f"/org/employees/{personas.colleague.public_id}/roles/add/",
-                           {"role": "supervise", "unit": personas.city.pk})
+    response = client.post(
+        f"/org/employees/{personas.colleague.public_id}/roles/add/",
+        {"role": "supervise", "unit": personas.city.pk},
+    )
     assert response.status_code == 422  # the city is not offered to an administrator of a district
     assert not RoleAssignment.objects.filter(employee=personas.colleague).exists()
 
@@ -98,8 +154,12 @@ def test_personal_fields_are_shown_only_to_managers_and_the_employee(client, per
     from eprok.core.testing.access_matrix import login_as
 
     url = f"/org/employees/{personas.colleague.public_id}/"
-    for user, shown in ((personas.outsider, False), (personas.superior, False), (personas.admin, True),
-                        (personas.colleague, True)):
+    for user, shown in (
+        (personas.outsider, False),
+        (personas.superior, False),
+        (personas.admin, True),
+        (personas.colleague, True),
+    ):
         login_as(client, user)
         body = client.get(url).content.decode()
         assert (personas.colleague.fin in body) is shown, user.username

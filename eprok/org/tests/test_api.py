@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from eprok.accounts.models import ApiToken
@@ -14,7 +16,9 @@ pytestmark = pytest.mark.django_db
 
 def bearer(user, scopes=("read",)) -> dict[str, str]:
     prefix, secret, raw = new_token_material()
-    ApiToken.objects.create(owner=user, name="test", prefix=prefix, key_hash=hash_secret(secret), scopes=list(scopes))
+    ApiToken.objects.create(
+        owner=user, name="test", prefix=prefix, key_hash=hash_secret(secret), scopes=list(scopes)
+    )
     return {"Authorization": f"Bearer {raw}"}
 
 
@@ -43,7 +47,10 @@ def test_the_unit_list_has_a_query_ceiling(client, personas, django_assert_max_n
 
 def test_a_unit_is_read_by_code_and_a_missing_one_is_not_found(client, personas):
     headers = bearer(personas.outsider)
-    assert client.get("/api/v1/org/units/baku-xetai", headers=headers).json()["name_az"] == "Xətai rayon prokurorluğu"
+    assert (
+        client.get("/api/v1/org/units/baku-xetai", headers=headers).json()["name_az"]
+        == "Xətai rayon prokurorluğu"
+    )
     missing = client.get("/api/v1/org/units/nowhere", headers=headers)
     assert missing.status_code == 404 and missing.json()["code"] == "not_found"
 
@@ -72,12 +79,14 @@ def test_personal_fields_are_returned_only_to_managers(client, personas):
     assert seen_by_outsider["fin"] is None and seen_by_outsider["email"] is None
     seen_by_admin = client.get(url, headers=bearer(personas.admin)).json()
     assert seen_by_admin["fin"] == personas.colleague.fin
-    roles = client.get(f"/api/v1/org/employees/{personas.investigator.public_id}", headers=bearer(personas.admin))
+    roles = client.get(
+        f"/api/v1/org/employees/{personas.investigator.public_id}", headers=bearer(personas.admin)
+    )
     assert roles.json()["roles"][0]["role"] == "investigate"
 
 
 def test_an_inactive_employee_is_not_found_by_others(client, personas):
-    gone = EmployeeFactory(unit=personas.unit, is_active=False)
+    gone: Any = EmployeeFactory(unit=personas.unit, is_active=False)
     url = f"/api/v1/org/employees/{gone.public_id}"
     assert client.get(url, headers=bearer(personas.outsider)).status_code == 404
     assert client.get(url, headers=bearer(personas.admin)).status_code == 200
@@ -92,5 +101,16 @@ def test_a_token_without_the_read_scope_is_refused(client, personas):
 
 @pytest.mark.parametrize("path", ["/api/v1/org/units", "/api/v1/org/units/baku", "/api/v1/org/employees"])
 def test_every_operation_requires_authentication_and_serves_every_employee(client, personas, path):
-    assert_access_matrix(client, personas, path, {"anonymous": 401, "outsider": 200, "colleague": 200,
-                                                  "investigator": 200, "superior": 200, "admin": 200})
+    assert_access_matrix(
+        client,
+        personas,
+        path,
+        {
+            "anonymous": 401,
+            "outsider": 200,
+            "colleague": 200,
+            "investigator": 200,
+            "superior": 200,
+            "admin": 200,
+        },
+    )

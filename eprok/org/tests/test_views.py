@@ -15,16 +15,24 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_tree_sorts_sibling_units_in_azerbaijani_order(signed_in, personas):
-    for code, name in (("c1", "Çəmənli"), ("c2", "Cəlilabad"), ("c3", "Zəngilan"), ("c4", "İmişli"), ("c5", "Işıqlı")):
+    for code, name in (
+        ("c1", "Çəmənli"),
+        ("c2", "Cəlilabad"),
+        ("c3", "Zəngilan"),
+        ("c4", "İmişli"),
+        ("c5", "Işıqlı"),
+    ):
         UnitFactory(code=code, parent=personas.root, name_az=name)
     body = signed_in(personas.outsider).get("/org/units/", headers={"Accept-Language": "az"}).content.decode()
-    positions = [body.index(name) for name in ("Bakı", "Cəlilabad", "Çəmənli", "Işıqlı", "İmişli", "Zəngilan")]
+    positions = [
+        body.index(name) for name in ("Bakı", "Cəlilabad", "Çəmənli", "Işıqlı", "İmişli", "Zəngilan")
+    ]
     assert positions == sorted(positions)
     assert "<details" in body
 
 
 def test_the_tree_page_has_a_query_ceiling(signed_in, personas, django_assert_max_num_queries):
-    for n in range(30):
+    for _ in range(30):
         UnitFactory(parent=personas.city)
     client = signed_in(personas.colleague)
     client.get("/")  # the first page after sign-in also stamps the session; measure the pages after it
@@ -43,13 +51,13 @@ def test_the_directory_finds_a_name_in_any_letter_case(signed_in, personas):
 
 def test_the_directory_filters_by_unit_and_hides_personal_fields(signed_in, personas):
     body = signed_in(personas.outsider).get("/org/employees/", {"unit": "baku-xetai"}).content.decode()
-    results = body[body.index('id="employee-results"'):]
+    results = body[body.index('id="employee-results"') :]
     assert "Quliyev" in results and "Həsənova" in results and "Əliyev" not in results
     assert personas.colleague.fin not in body and personas.colleague.email not in body
 
 
 def test_the_directory_pages_with_a_query_ceiling(signed_in, personas, django_assert_max_num_queries):
-    for n in range(70):
+    for _ in range(70):
         EmployeeFactory(unit=personas.unit, position=None)
     client = signed_in(personas.colleague)
     client.get("/")  # the first page after sign-in also stamps the session; measure the pages after it
@@ -58,16 +66,25 @@ def test_the_directory_pages_with_a_query_ceiling(signed_in, personas, django_as
     assert first.status_code == 200
     assert "?page=2" in first.content.decode()
     with django_assert_max_num_queries(8):
-        assert client.get("/org/employees/", {"page": 2, "unit": "baku"}, headers={"HX-Request": "true"}).status_code == 200
+        assert (
+            client.get(
+                "/org/employees/", {"page": 2, "unit": "baku"}, headers={"HX-Request": "true"}
+            ).status_code
+            == 200
+        )
 
 
 def test_the_directory_answers_htmx_with_the_results_only(signed_in, personas):
-    response = signed_in(personas.colleague).get("/org/employees/", {"q": "quliyev"}, headers={"HX-Request": "true"})
+    response = signed_in(personas.colleague).get(
+        "/org/employees/", {"q": "quliyev"}, headers={"HX-Request": "true"}
+    )
     body = response.content.decode()
     assert "Quliyev" in body and "<html" not in body
 
 
-def test_the_unit_page_lists_employees_sub_units_and_roles(signed_in, personas, django_assert_max_num_queries):
+def test_the_unit_page_lists_employees_sub_units_and_roles(
+    signed_in, personas, django_assert_max_num_queries
+):
     client = signed_in(personas.outsider)
     client.get("/")
     with django_assert_max_num_queries(12):
@@ -78,8 +95,11 @@ def test_the_unit_page_lists_employees_sub_units_and_roles(signed_in, personas, 
 
 
 def test_the_employee_page_explains_what_each_role_opens(signed_in, personas):
-    body = signed_in(personas.colleague).get(f"/org/employees/{personas.investigator.public_id}/",
-                                             headers={"Accept-Language": "en"}).content.decode()
+    body = (
+        signed_in(personas.colleague)
+        .get(f"/org/employees/{personas.investigator.public_id}/", headers={"Accept-Language": "en"})
+        .content.decode()
+    )
     assert str(ROLE_HELP[Role.INVESTIGATE])[:40].replace("'", "&#x27;") in body
 
 
@@ -91,8 +111,13 @@ def test_the_roles_page_lists_every_role_with_its_help(signed_in, personas):
 
 def test_an_administrator_creates_an_employee_and_sees_the_fin_error_on_the_field(signed_in, personas):
     client = signed_in(personas.admin)
-    data = {"username": "yeni", "last_name": "Novruzov", "first_name": "Elnur", "fin": "ioioioi",
-            "unit": personas.unit.pk}
+    data = {
+        "username": "yeni",
+        "last_name": "Novruzov",
+        "first_name": "Elnur",
+        "fin": "ioioioi",
+        "unit": personas.unit.pk,
+    }
     response = client.post("/org/employees/new/", data, headers={"Accept-Language": "az"})
     assert response.status_code == 422
     assert "usa-error-message" in response.content.decode()
@@ -101,14 +126,25 @@ def test_an_administrator_creates_an_employee_and_sees_the_fin_error_on_the_fiel
     response = client.post("/org/employees/new/", data)
     employee = Employee.objects.get(username="yeni")
     assert response.status_code == 302 and employee.fin == "5ZX9K2P"
-    assert AuditEvent.objects.filter(action="org.employee.created", target_id=str(employee.public_id)).exists()
+    assert AuditEvent.objects.filter(
+        action="org.employee.created", target_id=str(employee.public_id)
+    ).exists()
 
 
 def test_an_administrator_edits_an_employee_and_changes_clearance(signed_in, personas):
     client = signed_in(personas.admin)
     url = f"/org/employees/{personas.colleague.public_id}/"
-    response = client.post(url + "edit/", {"last_name": "Həsənli", "first_name": "Günay", "unit": personas.unit.pk,
-                                           "fin": "", "email": "", "phone": "+994501234567"})
+    response = client.post(
+        url + "edit/",
+        {
+            "last_name": "Həsənli",
+            "first_name": "Günay",
+            "unit": personas.unit.pk,
+            "fin": "",
+            "email": "",
+            "phone": "+994501234567",
+        },
+    )
     assert response.status_code == 302
     assert Employee.objects.get(pk=personas.colleague.pk).last_name == "Həsənli"
     assert client.post(url + "clearance/", {"clearance": 0}).status_code == 302
@@ -120,13 +156,19 @@ def test_roles_are_given_and_ended_with_htmx_fragments(signed_in, personas):
     url = f"/org/employees/{personas.colleague.public_id}/roles/"
     form = client.get(url + "add/", headers={"HX-Request": "true"})
     assert form.status_code == 200 and "<html" not in form.content.decode()
-    response = client.post(url + "add/", {"role": "supervise", "unit": personas.unit.pk, "include_subunits": "on"},
-                           headers={"HX-Request": "true"})
+    response = client.post(
+        url + "add/",
+        {"role": "supervise", "unit": personas.unit.pk, "include_subunits": "on"},
+        headers={"HX-Request": "true"},
+    )
     assert response.status_code == 200
     assignment = RoleAssignment.objects.get(employee=personas.colleague)
     assert assignment.include_subunits and "<html" not in response.content.decode()
-    duplicate = client.post(url + "add/", {"role": "supervise", "unit": personas.unit.pk, "include_subunits": "on"},
-                            headers={"HX-Request": "true"})
+    duplicate = client.post(
+        url + "add/",
+        {"role": "supervise", "unit": personas.unit.pk, "include_subunits": "on"},
+        headers={"HX-Request": "true"},
+    )
     assert duplicate.status_code == 422
     ended = client.post(url + f"{assignment.pk}/end/", headers={"HX-Request": "true"})
     assert ended.status_code == 200
@@ -136,13 +178,22 @@ def test_roles_are_given_and_ended_with_htmx_fragments(signed_in, personas):
 
 def test_an_administrator_creates_moves_and_closes_a_unit(signed_in, personas):
     client = signed_in(personas.admin)
-    response = client.post("/org/units/new/", {"code": "baku-sabuncu", "kind": "district_office",
-                                               "name_az": "Sabunçu rayon prokurorluğu", "parent": personas.city.pk,
-                                               "sort_order": 3})
+    response = client.post(
+        "/org/units/new/",
+        {
+            "code": "baku-sabuncu",
+            "kind": "district_office",
+            "name_az": "Sabunçu rayon prokurorluğu",
+            "parent": personas.city.pk,
+            "sort_order": 3,
+        },
+    )
     assert response.status_code == 302
     unit = Unit.objects.get(code="baku-sabuncu")
-    response = client.post("/org/units/baku-sabuncu/edit/", {"kind": "district_office", "name_az": unit.name_az,
-                                                             "parent": personas.root.pk, "sort_order": 3})
+    response = client.post(
+        "/org/units/baku-sabuncu/edit/",
+        {"kind": "district_office", "name_az": unit.name_az, "parent": personas.root.pk, "sort_order": 3},
+    )
     assert response.status_code == 302
     assert Unit.objects.get(pk=unit.pk).parent == personas.root
     assert client.post("/org/units/baku-sabuncu/deactivate/").status_code == 302
@@ -151,16 +202,20 @@ def test_an_administrator_creates_moves_and_closes_a_unit(signed_in, personas):
 
 def test_the_move_form_does_not_offer_the_units_own_subtree(signed_in, personas):
     client = signed_in(personas.admin)
-    response = client.post("/org/units/baku/edit/", {"kind": "city_office", "name_az": "Bakı",
-                                                     "parent": personas.unit.pk})
+    response = client.post(
+        "/org/units/baku/edit/", {"kind": "city_office", "name_az": "Bakı", "parent": personas.unit.pk}
+    )
     assert response.status_code == 422
     assert Unit.objects.get(pk=personas.city.pk).parent == personas.root
 
 
 def test_the_why_page_explains_and_is_audited(signed_in, personas):
     client = signed_in(personas.admin)
-    body = client.get("/org/why/", {"login": "outsider", "object_type": "org.employee", "key": "colleague"},
-                      headers={"Accept-Language": "en"}).content.decode()
+    body = client.get(
+        "/org/why/",
+        {"login": "outsider", "object_type": "org.employee", "key": "colleague"},
+        headers={"Accept-Language": "en"},
+    ).content.decode()
     assert "Visible." in body
     assert "No active “Administer users” role covers" in body
     event = AuditEvent.objects.filter(action="access.explained").latest("id")
@@ -169,16 +224,25 @@ def test_the_why_page_explains_and_is_audited(signed_in, personas):
 
 
 def test_the_why_page_names_the_grant_that_opens_management(signed_in, personas):
-    body = signed_in(personas.admin).get(
-        "/org/why/", {"login": "admin", "object_type": "org.unit", "key": "baku-xetai"},
-        headers={"Accept-Language": "en"},
-    ).content.decode()
+    body = (
+        signed_in(personas.admin)
+        .get(
+            "/org/why/",
+            {"login": "admin", "object_type": "org.unit", "key": "baku-xetai"},
+            headers={"Accept-Language": "en"},
+        )
+        .content.decode()
+    )
     assert "The role “Administer users” in General Prosecutor&#x27;s Office, with its sub-units" in body
 
 
 def test_the_why_page_refuses_unknown_logins_and_records(signed_in, personas):
     client = signed_in(personas.admin)
-    body = client.get("/org/why/", {"login": "nobody", "object_type": "org.unit", "key": "baku"}).content.decode()
+    body = client.get(
+        "/org/why/", {"login": "nobody", "object_type": "org.unit", "key": "baku"}
+    ).content.decode()
     assert "usa-error-message" in body
-    body = client.get("/org/why/", {"login": "outsider", "object_type": "org.unit", "key": "nowhere"}).content.decode()
+    body = client.get(
+        "/org/why/", {"login": "outsider", "object_type": "org.unit", "key": "nowhere"}
+    ).content.decode()
     assert "usa-error-message" in body

@@ -182,7 +182,8 @@ CONTENT_SECURITY_POLICY = (
 LANGUAGE_CODE = "az"
 LANGUAGES = [("az", "Azərbaycanca"), ("en", "English"), ("ru", "Русский")]
 LANGUAGE_COOKIE_NAME = "eprok_language"
-LOCALE_PATHS = [BASE_DIR / "eprok" / "locale"]
+# Each app keeps its own catalog in eprok/<app>/locale/.
+LOCALE_PATHS: list[Path] = []
 USE_I18N = True
 TIME_ZONE = "Asia/Baku"
 USE_TZ = True

@@ -313,7 +313,7 @@ def employee_update(*, actor: Any, employee: Employee, **fields: Any) -> Employe
     if unknown:
         raise ValueError(f"employee_update does not change {sorted(unknown)}")
     employee = (
-        Employee.objects.select_for_update()
+        Employee.objects.select_for_update(of=("self",))
         .select_related("unit", "position", "class_rank")
         .get(pk=employee.pk)
     )

@@ -59,8 +59,9 @@ fmt: env
 	$(BIN)/ruff check --fix .
 
 messages: env
-	cd eprok && for app in core org audit accounts notifications; do \
-	  (cd $$app && ../../$(BIN)/django-admin makemessages -l az -l en -l ru --no-obsolete --settings=config.settings --pythonpath=../.. -i "tests/*" >/dev/null); done
+	for app in eprok/*/apps.py; do dir=$$(dirname $$app); mkdir -p $$dir/locale; \
+	  (cd $$dir && $(CURDIR)/$(BIN)/django-admin makemessages -l az -l en -l ru --no-obsolete \
+	     --settings=config.settings --pythonpath=$(CURDIR) -i "tests/*" >/dev/null); done
 	$(BIN)/python manage.py compilemessages -v0
 
 lock: $(BIN)/python

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from eprok.accounts import access, selectors, services
 from eprok.accounts.models import ApiToken
@@ -147,7 +147,7 @@ def token_create(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str,
         expires_at=expires_at,
         actor=request.user,  # type: ignore[arg-type]
     )
-    return 201, _token_out(token, token=raw)
+    return Status(201, _token_out(token, token=raw))
 
 
 @router.post(

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
 
 from eprok.core.context import WorkContext, current, work_context
 
@@ -84,3 +85,30 @@ class ApplicationErrorMiddleware:
             {"status": exception.status, "message": exception.message, "code": exception.code},
             status=exception.status,
         )
+
+
+class LanguageMiddleware:
+    """Azerbaijani unless the user chose otherwise with the switcher (cookie) or in their profile.
+
+    Pages ignore the browser's Accept-Language: a national system speaks the state language by
+    default, whatever the workstation's browser is set to. API clients have no cookie, so for
+    /api/ an explicit Accept-Language chooses the language of error messages.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.supported = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        if not chosen and request.path.startswith("/api/"):
+            chosen = translation.get_language_from_request(request)
+        language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        patch_vary_headers(response, ("Cookie",))
+        return response

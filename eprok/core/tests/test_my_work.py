@@ -12,8 +12,6 @@ from eprok.core.mywork import WorkItem
 from eprok.core.testing.access_matrix import assert_access_matrix
 from eprok.notifications.services import notification_send
 
-EN = {"Accept-Language": "en"}
-
 
 @pytest.fixture
 def provider():
@@ -33,8 +31,9 @@ def test_it_requires_sign_in(client, personas):
     assert_access_matrix(client, personas, "/", {"anonymous": 302, "colleague": 200, "investigator": 200})
 
 
-def test_it_shows_friendly_empty_states_when_nothing_is_registered(signed_in, personas):
-    html = signed_in(personas.investigator).get("/", headers=EN).content.decode()
+def test_it_shows_friendly_empty_states_when_nothing_is_registered(client, signed_in, personas):
+    client.cookies["eprok_language"] = "en"
+    html = signed_in(personas.investigator).get("/").content.decode()
 
     assert "Good day, Rəşad" in html
     assert "Assigned to me" in html
@@ -44,7 +43,10 @@ def test_it_shows_friendly_empty_states_when_nothing_is_registered(signed_in, pe
     assert "You have no new notifications." in html
 
 
-def test_it_lists_what_providers_give_and_orders_deadlines_nearest_first(signed_in, personas, provider):
+def test_it_lists_what_providers_give_and_orders_deadlines_nearest_first(
+    client, signed_in, personas, provider
+):
+    client.cookies["eprok_language"] = "en"
     today = timezone.localdate()
 
     def checks(user):
@@ -69,7 +71,7 @@ def test_it_lists_what_providers_give_and_orders_deadlines_nearest_first(signed_
 
     provider(checks)
 
-    html = signed_in(personas.investigator).get("/", headers=EN).content.decode()
+    html = signed_in(personas.investigator).get("/").content.decode()
 
     assert "Nothing is assigned to you right now." not in html
     assert 'href="/materials/12/"' in html
@@ -80,11 +82,12 @@ def test_it_lists_what_providers_give_and_orders_deadlines_nearest_first(signed_
     assert "Overdue" in deadlines
 
 
-def test_it_shows_unread_notifications_on_my_work(signed_in, personas):
+def test_it_shows_unread_notifications_on_my_work(client, signed_in, personas):
+    client.cookies["eprok_language"] = "en"
     notification_send(recipient=personas.investigator, title="Check 5 is due today", url="/x/", actor=None)
     notification_send(recipient=personas.colleague, title="Not for the investigator", actor=None)
 
-    html = signed_in(personas.investigator).get("/", headers=EN).content.decode()
+    html = signed_in(personas.investigator).get("/").content.decode()
 
     assert "Check 5 is due today" in html
     assert "Not for the investigator" not in html
@@ -130,13 +133,14 @@ def test_nearest_deadlines_skips_undated_items_and_limits_the_list():
 
 
 def test_with_few_unread_notifications_the_header_needs_no_count_query(
-    signed_in, personas, django_assert_max_num_queries
+    client, signed_in, personas, django_assert_max_num_queries
 ):
+    client.cookies["eprok_language"] = "en"
     notification_send(recipient=personas.investigator, title="only one", actor=None)
     client = signed_in(personas.investigator)
     client.get("/")
 
     with django_assert_max_num_queries(5):
-        html = client.get("/", headers=EN).content.decode()
+        html = client.get("/").content.decode()
 
     assert "1 unread notification" in html

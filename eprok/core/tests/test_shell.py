@@ -21,10 +21,11 @@ def nav_labels(html: str) -> list[str]:
     return re.findall(r"<span>([^<]+)</span>", nav)
 
 
-def test_it_draws_the_shell_for_a_signed_in_investigator(signed_in, personas):
+def test_it_draws_the_shell_for_a_signed_in_investigator(client, signed_in, personas):
+    client.cookies["eprok_language"] = "en"
     client = signed_in(personas.investigator)
 
-    html = client.get("/", headers={"Accept-Language": "en"}).content.decode()
+    html = client.get("/").content.decode()
 
     assert 'class="usa-skipnav" href="#main-content"' in html
     assert 'id="main-content"' in html
@@ -40,11 +41,12 @@ def test_it_draws_the_shell_for_a_signed_in_investigator(signed_in, personas):
     assert 'hx-trigger="every 30s' in html
 
 
-def test_it_shows_the_audit_log_only_to_holders_of_read_audit(signed_in, personas):
+def test_it_shows_the_audit_log_only_to_holders_of_read_audit(client, signed_in, personas):
+    client.cookies["eprok_language"] = "en"
     RoleAssignmentFactory(employee=personas.colleague, role=Role.READ_AUDIT, unit=personas.unit)
     client = signed_in(personas.colleague)
 
-    labels = nav_labels(client.get("/", headers={"Accept-Language": "en"}).content.decode())
+    labels = nav_labels(client.get("/").content.decode())
 
     assert "Audit log" in labels
     assert labels.index("My work") < labels.index("Audit log")
@@ -175,8 +177,9 @@ def test_healthz_answers_json(client, db):
     assert response.json() == {"status": "ok", "database": "ok"}
 
 
-def test_it_renders_not_found_in_the_shell(signed_in, personas):
-    response = signed_in(personas.investigator).get("/no-such-page/", headers={"Accept-Language": "en"})
+def test_it_renders_not_found_in_the_shell(client, signed_in, personas):
+    client.cookies["eprok_language"] = "en"
+    response = signed_in(personas.investigator).get("/no-such-page/")
 
     assert response.status_code == 404
     html = response.content.decode()

@@ -9,7 +9,6 @@ from eprok.core.testing.access_matrix import assert_access_matrix, login_as
 from eprok.notifications.models import Notification
 from eprok.notifications.services import notification_send
 
-EN = {"Accept-Language": "en"}
 HTMX = {"HX-Request": "true"}
 
 
@@ -71,10 +70,11 @@ def test_marking_read_needs_post(signed_in, personas, note):
     assert response.status_code == 405
 
 
-def test_htmx_marking_returns_the_row_and_tells_the_bell(signed_in, personas, note):
+def test_htmx_marking_returns_the_row_and_tells_the_bell(client, signed_in, personas, note):
+    client.cookies["eprok_language"] = "en"
     client = signed_in(personas.investigator)
 
-    response = client.post(reverse("notifications:mark_read", args=[note.public_id]), headers={**HTMX, **EN})
+    response = client.post(reverse("notifications:mark_read", args=[note.public_id]), headers=HTMX)
 
     assert response.status_code == 200
     assert response["HX-Trigger"] == "eprok:notifications-changed"
@@ -86,27 +86,29 @@ def test_htmx_marking_returns_the_row_and_tells_the_bell(signed_in, personas, no
     assert "<html" not in html
 
 
-def test_mark_all_read_then_the_list_says_so(signed_in, personas, note):
+def test_mark_all_read_then_the_list_says_so(client, signed_in, personas, note):
+    client.cookies["eprok_language"] = "en"
     client = signed_in(personas.investigator)
 
-    response = client.post(reverse("notifications:mark_all_read"), headers=EN, follow=True)
+    response = client.post(reverse("notifications:mark_all_read"), follow=True)
 
     assert "All notifications are marked as read." in response.content.decode()
     note.refresh_from_db()
     assert note.read_at is not None
     assert (
-        client.get(reverse("notifications:list") + "?filter=unread", headers=EN)
+        client.get(reverse("notifications:list") + "?filter=unread")
         .content.decode()
         .count("You have no unread notifications.")
         == 1
     )
 
 
-def test_the_unread_count_fragment_counts_only_unread(signed_in, personas, note):
+def test_the_unread_count_fragment_counts_only_unread(client, signed_in, personas, note):
+    client.cookies["eprok_language"] = "en"
     notification_send(recipient=personas.investigator, title="second", actor=None)
     client = signed_in(personas.investigator)
 
-    html = client.get(reverse("notifications:unread_count"), headers={**HTMX, **EN}).content.decode()
+    html = client.get(reverse("notifications:unread_count"), headers=HTMX).content.decode()
 
     assert ">2</span>" in html
     assert "2 unread notifications" in html
@@ -119,14 +121,17 @@ def test_the_unread_count_stops_polling_for_a_signed_out_browser(client, db):
     assert client.get(reverse("notifications:unread_count")).status_code == 302
 
 
-def test_the_list_is_paginated_within_a_query_ceiling(signed_in, personas, django_assert_max_num_queries):
+def test_the_list_is_paginated_within_a_query_ceiling(
+    client, signed_in, personas, django_assert_max_num_queries
+):
+    client.cookies["eprok_language"] = "en"
     for n in range(30):
         notification_send(recipient=personas.investigator, title=f"Bildiriş {n}", actor=None)
     client = signed_in(personas.investigator)
     client.get(reverse("notifications:list"))
 
     with django_assert_max_num_queries(8):
-        response = client.get(reverse("notifications:list"), headers=EN)
+        response = client.get(reverse("notifications:list"))
 
     html = response.content.decode()
     assert html.count('class="usa-collection__item') == 25

@@ -14,7 +14,8 @@ from eprok.org.tests.factories import EmployeeFactory, UnitFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_the_tree_sorts_sibling_units_in_azerbaijani_order(signed_in, personas):
+def test_the_tree_sorts_sibling_units_in_azerbaijani_order(client, signed_in, personas):
+    client.cookies["eprok_language"] = "az"
     for code, name in (
         ("c1", "Çəmənli"),
         ("c2", "Cəlilabad"),
@@ -23,7 +24,7 @@ def test_the_tree_sorts_sibling_units_in_azerbaijani_order(signed_in, personas):
         ("c5", "Işıqlı"),
     ):
         UnitFactory(code=code, parent=personas.root, name_az=name)
-    body = signed_in(personas.outsider).get("/org/units/", headers={"Accept-Language": "az"}).content.decode()
+    body = signed_in(personas.outsider).get("/org/units/").content.decode()
     positions = [
         body.index(name) for name in ("Bakı", "Cəlilabad", "Çəmənli", "Işıqlı", "İmişli", "Zəngilan")
     ]
@@ -94,10 +95,11 @@ def test_the_unit_page_lists_employees_sub_units_and_roles(
     assert "Edit or move" not in body and "Redaktə" not in body
 
 
-def test_the_employee_page_explains_what_each_role_opens(signed_in, personas):
+def test_the_employee_page_explains_what_each_role_opens(client, signed_in, personas):
+    client.cookies["eprok_language"] = "en"
     body = (
         signed_in(personas.colleague)
-        .get(f"/org/employees/{personas.investigator.public_id}/", headers={"Accept-Language": "en"})
+        .get(f"/org/employees/{personas.investigator.public_id}/")
         .content.decode()
     )
     assert str(ROLE_HELP[Role.INVESTIGATE])[:40].replace("'", "&#x27;") in body
@@ -109,7 +111,10 @@ def test_the_roles_page_lists_every_role_with_its_help(signed_in, personas):
         assert f'id="role-{role.value}"' in body
 
 
-def test_an_administrator_creates_an_employee_and_sees_the_fin_error_on_the_field(signed_in, personas):
+def test_an_administrator_creates_an_employee_and_sees_the_fin_error_on_the_field(
+    client, signed_in, personas
+):
+    client.cookies["eprok_language"] = "az"
     client = signed_in(personas.admin)
     data = {
         "username": "yeni",
@@ -118,7 +123,7 @@ def test_an_administrator_creates_an_employee_and_sees_the_fin_error_on_the_fiel
         "fin": "ioioioi",
         "unit": personas.unit.pk,
     }
-    response = client.post("/org/employees/new/", data, headers={"Accept-Language": "az"})
+    response = client.post("/org/employees/new/", data)
     assert response.status_code == 422
     assert "usa-error-message" in response.content.decode()
     assert not Employee.objects.filter(username="yeni").exists()
@@ -209,12 +214,12 @@ def test_the_move_form_does_not_offer_the_units_own_subtree(signed_in, personas)
     assert Unit.objects.get(pk=personas.city.pk).parent == personas.root
 
 
-def test_the_why_page_explains_and_is_audited(signed_in, personas):
+def test_the_why_page_explains_and_is_audited(client, signed_in, personas):
+    client.cookies["eprok_language"] = "en"
     client = signed_in(personas.admin)
     body = client.get(
         "/org/why/",
         {"login": "outsider", "object_type": "org.employee", "key": "colleague"},
-        headers={"Accept-Language": "en"},
     ).content.decode()
     assert "Visible." in body
     assert "No active “Administer users” role covers" in body
@@ -223,13 +228,13 @@ def test_the_why_page_explains_and_is_audited(signed_in, personas):
     assert json.loads(event.data)["object_type"] == "org.employee"
 
 
-def test_the_why_page_names_the_grant_that_opens_management(signed_in, personas):
+def test_the_why_page_names_the_grant_that_opens_management(client, signed_in, personas):
+    client.cookies["eprok_language"] = "en"
     body = (
         signed_in(personas.admin)
         .get(
             "/org/why/",
             {"login": "admin", "object_type": "org.unit", "key": "baku-xetai"},
-            headers={"Accept-Language": "en"},
         )
         .content.decode()
     )

@@ -251,6 +251,26 @@ def totp_enrolment_confirm(*, device: TotpDevice, code: str, actor: Employee, ip
     raise TotpInvalid()
 
 
+def totp_provision_demo(*, employee: Employee, secret: str, actor: Employee | None) -> bool:
+    """Give a demo employee a confirmed authenticator with a known secret; False when it already had it.
+
+    Only the demo seed uses this (production refuses), so testers can add printed secrets to their phones.
+    """
+    if settings.PRODUCTION:
+        raise Conflict(_("Demo authenticators cannot be provisioned in production."))
+    with transaction.atomic():
+        device = TotpDevice.objects.select_for_update().filter(employee=employee).first()
+        if device is not None and device.secret == secret and device.confirmed_at is not None:
+            return False
+        device = device or TotpDevice(employee=employee)
+        device.secret = secret
+        device.confirmed_at = timezone.now()
+        device.last_used_step = None
+        device.save()
+        audit_record(actor=actor, action="accounts.totp.enrolled", target=employee, data={"demo": True})
+    return True
+
+
 def totp_reset(*, employee: Employee, actor: Employee) -> None:
     """Remove the employee's authenticator (lost phone); they enrol a new one at the next sign-in."""
     with transaction.atomic():

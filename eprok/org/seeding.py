@@ -15,10 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
-from eprok.audit.services import audit_record
 from eprok.org import services
 from eprok.org.models import ClassRank, Employee, Position, RoleAssignment, Unit, UnitKind
 from eprok.org.roles import Clearance, Role
@@ -298,23 +296,10 @@ def _ensure_role(
 
 
 def _ensure_totp(employee: Employee, report: SeedReport) -> None:
-    # The accounts app enrols devices through a code from the phone; demo devices are confirmed up front
-    # with a secret derived from the login, and the enrolment is audited like a real one.
-    from eprok.accounts.models import TotpDevice
+    from eprok.accounts.services import totp_provision_demo
 
-    secret = demo_totp_secret(employee.username)
-    with transaction.atomic():
-        device = TotpDevice.objects.filter(employee=employee).first()
-        if device is not None and device.secret == secret and device.confirmed_at is not None:
-            return
-        if device is None:
-            device = TotpDevice(employee=employee)
-        device.secret = secret
-        device.confirmed_at = timezone.now()
-        device.last_used_step = None
-        device.save()
-        audit_record(actor=None, action="accounts.totp.enrolled", target=employee, data={"demo": True})
-    report.devices_created += 1
+    if totp_provision_demo(employee=employee, secret=demo_totp_secret(employee.username), actor=None):
+        report.devices_created += 1
 
 
 def seed_demo_logins(report: SeedReport) -> list[tuple[DemoLogin, Employee]]:

@@ -106,3 +106,23 @@ def test_api_token_create_and_revoke(personas, audit_events):
 
     assert [e.action for e in audit_events()] == ["accounts.token.created", "accounts.token.revoked"]
     assert raw not in (audit_events()[0].data or "")
+
+
+def test_demo_authenticators_are_provisioned_once_and_audited(personas, audit_events):
+    from eprok.accounts.services import totp_provision_demo
+
+    assert totp_provision_demo(employee=personas.investigator, secret="JBSWY3DPEHPK3PXP", actor=None) is True
+    assert totp_provision_demo(employee=personas.investigator, secret="JBSWY3DPEHPK3PXP", actor=None) is False
+    device = TotpDevice.objects.get(employee=personas.investigator)
+    assert device.confirmed_at is not None
+    [event] = audit_events("accounts.totp.enrolled")
+    assert event.data == '{"demo":true}'
+
+
+def test_demo_authenticators_are_refused_in_production(personas, settings):
+    from eprok.accounts.services import totp_provision_demo
+    from eprok.core.errors import Conflict
+
+    settings.PRODUCTION = True
+    with pytest.raises(Conflict):
+        totp_provision_demo(employee=personas.investigator, secret="JBSWY3DPEHPK3PXP", actor=None)

@@ -126,7 +126,7 @@ def token_list(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
 
 
 @router.post("/tokens", response={201: TokenCreatedOut, **WRITE_ERRORS}, summary="Create an API token")
-def token_create(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, Any]]:
+def token_create(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any]]:
     """A new personal token. Called with a token, it needs `write` and cannot give more scopes than it has."""
     require_scope(request, Scope.WRITE)
     scopes = [str(s.value) for s in payload.scopes]

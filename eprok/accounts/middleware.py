@@ -90,7 +90,8 @@ class SessionSecurityMiddleware:
             return self._expire(request, idle_seconds=now - last_seen)
         # Background polling (the notification bell) is not activity: it must not keep a session alive.
         background = request.headers.get(BACKGROUND_HEADER) == "1"
-        if not background and (not isinstance(last_seen, int) or now - last_seen >= LAST_SEEN_PRECISION_SECONDS):
+        stale = not isinstance(last_seen, int) or now - last_seen >= LAST_SEEN_PRECISION_SECONDS
+        if stale and not background:
             request.session[sessions.LAST_SEEN] = now
         return None
 

@@ -37,12 +37,12 @@ class TranslatedNameMixin(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         from django.utils.translation import get_language
 
         lang = (get_language() or "az")[:2]
         return getattr(self, f"name_{lang}", "") or self.name_az
-
-    def __str__(self) -> str:
-        return self.name

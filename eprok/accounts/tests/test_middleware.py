@@ -47,7 +47,9 @@ def test_background_polling_does_not_count_as_activity(client, personas, signed_
     _idle_for(client, settings.SESSION_IDLE_MINUTES * 60 - 120)
     before = client.session["eprok_last_seen"]
 
-    response = client.get("/notifications/unread-count", headers={"X-Eprok-Background": "1", "HX-Request": "true"})
+    response = client.get(
+        "/notifications/unread-count", headers={"X-Eprok-Background": "1", "HX-Request": "true"}
+    )
 
     assert response.status_code == 200
     assert client.session["eprok_last_seen"] == before

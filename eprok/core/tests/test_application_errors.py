@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from django.test import RequestFactory
 from django.utils import translation
 
@@ -14,7 +15,7 @@ def _render(exc, path="/org/units/x/", user=None):
 
     request = RequestFactory().get(path)
     request.user = user or AnonymousUser()
-    middleware = ApplicationErrorMiddleware(lambda r: None)
+    middleware = ApplicationErrorMiddleware(lambda r: HttpResponse())
     return middleware.process_exception(request, exc)
 
 

@@ -1,0 +1,103 @@
+"""Deny by default: every URL of the project, walked from the URL configuration, refuses anonymous use.
+
+New URLs are covered without editing this test; a page meant to be public must be added to PUBLIC
+on purpose. Real object keys are used, so a refusal is never just "no such object".
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from eprok.accounts.models import ApiToken
+from eprok.audit.services import audit_record
+from eprok.notifications.services import notification_send
+from eprok.org.models import RoleAssignment
+
+# Pages anyone may open: signing in and recovering access, the health check, the language switch.
+PUBLIC = {
+    "healthz",
+    "help",  # only the sign-in guide is public; others redirect (checked below)
+    "login",
+    "login_totp",  # without a pending sign-in it sends the visitor back to the login page
+    "password_reset",
+    "password_reset_sent",
+    "password_reset_complete",
+    "password_reset_confirm",
+    "set_language",
+    "javascript-catalog",
+    "openapi-json",
+    "api-root",
+    "unknown-path",
+}
+
+
+def _walk(patterns, prefix=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern), pattern.name
+
+
+ROUTES = sorted(set(_walk(get_resolver().url_patterns)))
+
+
+@pytest.fixture
+def keys(personas):
+    audit_event = audit_record(actor=personas.admin, action="test.event", target=personas.unit)
+    note = notification_send(recipient=personas.investigator, title="Test", actor=None)
+    token = ApiToken.objects.create(
+        owner=personas.investigator, name="t", prefix="abcdef012345", key_hash="0" * 64
+    )
+    return {
+        "code": personas.unit.code,
+        "slug": "shell",
+        "public_id": str(personas.investigator.public_id),
+        "pk": str(RoleAssignment.objects.filter(employee=personas.investigator).first().pk),
+        "event_id": str(audit_event.pk),
+        "id": str(note.public_id),
+        "prefix": token.prefix,
+        "uidb64": "MQ",
+        "token": "set-password",
+    }
+
+
+def _fill(route: str, keys: dict[str, str]) -> str:
+    path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: keys[m.group(1)], route)
+    return "/" + path.replace("^.*$", "no-such-operation")
+
+
+@pytest.mark.parametrize(("route", "name"), ROUTES, ids=[r[1] or r[0] for r in ROUTES])
+def test_anonymous_visitors_are_refused_everywhere_but_the_public_pages(client, keys, route, name):
+    if name in PUBLIC:
+        return
+    path = _fill(route, keys)
+    for method in ("get", "post"):
+        response = getattr(client, method)(path)
+        if path.startswith("/api/"):
+            assert response.status_code in {401, 405}, f"{method.upper()} {path}: {response.status_code}"
+            if response.status_code == 401:
+                assert response.json()["code"] == "unauthenticated"
+        else:
+            assert response.status_code in {302, 401, 403, 405}, (
+                f"{method.upper()} {path}: {response.status_code}"
+            )
+            if response.status_code == 302:
+                assert response["Location"].startswith("/accounts/login/"), (
+                    f"{path} -> {response['Location']}"
+                )
+
+
+def test_only_the_sign_in_guide_is_public(client, db):
+    assert client.get("/help/sign-in/").status_code == 200
+    response = client.get("/help/shell/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_the_public_list_names_only_existing_routes():
+    names = {name for _route, name in ROUTES}
+    assert names >= PUBLIC

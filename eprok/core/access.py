@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 from eprok.core.errors import Forbidden, NotFound
 
@@ -47,7 +47,7 @@ def explain(user: Any, label: str, key: str) -> tuple[Any, Explanation] | None:
     return entry[1](user, key)
 
 
-def deny(user: Any, *, action: str, target_type: str, target_key: str, visible: bool) -> None:
+def deny(user: Any, *, action: str, target_type: str, target_key: str, visible: bool) -> NoReturn:
     """Record a denied attempt on a protected object and raise the right error (404 or 403)."""
     from eprok.audit.services import audit_denied_access
 

@@ -65,7 +65,6 @@ def get_unit_for(user: Any, code: str, action: str = "view") -> Unit:
             target_key=str(code)[:64],
             visible=False,
         )
-        raise AssertionError("unreachable")
     if action != "view" and not can_manage_unit(user, unit):
         deny(user, action=f"org.unit.{action}", target_type="org.unit", target_key=unit.code, visible=True)
     return unit
@@ -123,7 +122,6 @@ def get_employee_for(user: Any, public_id: Any, action: str = "view") -> Employe
             target_key=str(public_id)[:64],
             visible=False,
         )
-        raise AssertionError("unreachable")
     if action != "view" and not can_manage_employee(user, employee):
         deny(
             user,
@@ -148,7 +146,6 @@ def get_assignment_for(user: Any, employee: Employee, pk: int, action: str = "en
             target_key=str(pk),
             visible=False,
         )
-        raise AssertionError("unreachable")
     if not (can_manage_employee(user, employee) and can_manage_unit(user, assignment.unit)):
         deny(
             user,

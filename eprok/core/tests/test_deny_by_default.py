@@ -56,7 +56,7 @@ def keys(personas):
         "code": personas.unit.code,
         "slug": "shell",
         "public_id": str(personas.investigator.public_id),
-        "pk": str(RoleAssignment.objects.filter(employee=personas.investigator).first().pk),
+        "pk": str(RoleAssignment.objects.filter(employee=personas.investigator).get().pk),
         "event_id": str(audit_event.pk),
         "id": str(note.public_id),
         "prefix": token.prefix,

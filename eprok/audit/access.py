@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 
 from eprok.audit.models import AuditEvent
 from eprok.core.access import deny
-from eprok.org.grants import active_grants
+from eprok.org.grants import active_grants, unit_scope
 from eprok.org.models import Unit
 from eprok.org.roles import Role
 
@@ -37,9 +37,7 @@ def visible_to(user: Any) -> QuerySet[AuditEvent]:
     if any(_is_root(grant.unit_path) and grant.include_subunits for grant in grants):
         return AuditEvent.objects.all()
     # One subquery over the unit tree instead of a list of ids: a subtree may hold thousands of units.
-    units = Q(pk__in=[])
-    for grant in grants:
-        units |= Q(path__startswith=grant.unit_path) if grant.include_subunits else Q(pk=grant.unit_id)
+    units = unit_scope(user, Role.READ_AUDIT, unit_field=None)
     condition = Q(actor_unit_id__in=Unit.objects.filter(units).values("pk"))
     if any(_is_root(grant.unit_path) for grant in grants):
         condition |= Q(actor_unit_id__isnull=True)

@@ -6,3 +6,8 @@ class AuditConfig(AppConfig):
     name = "eprok.audit"
     label = "audit"
     verbose_name = _("Audit")
+
+    def ready(self) -> None:
+        from eprok.audit import explain
+
+        explain.register()

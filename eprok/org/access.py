@@ -35,13 +35,7 @@ def is_org_admin(user: Any) -> bool:
 
 def managed_units_filter(user: Any) -> Q:
     """A filter for the units the user manages (matches nothing without the role)."""
-    condition = Q(pk__in=[])
-    for grant in active_grants(user):
-        if grant.role == MANAGE_ROLE:
-            condition |= (
-                Q(path__startswith=grant.unit_path) if grant.include_subunits else Q(pk=grant.unit_id)
-            )
-    return condition
+    return unit_scope(user, MANAGE_ROLE, unit_field=None)
 
 
 def units_visible_to(user: Any) -> QuerySet[Unit]:

@@ -87,14 +87,16 @@ def roles_of(user: Any) -> set[str]:
     return {grant.role for grant in active_grants(user)}
 
 
-def unit_scope(user: Any, role: str, unit_field: str = "unit") -> Q:
-    """A filter for rows whose `unit_field` lies where the user holds `role`; matches nothing without it."""
+def unit_scope(user: Any, role: str, unit_field: str | None = "unit") -> Q:
+    """A filter for rows whose `unit_field` lies where the user holds `role`; matches nothing without it.
+
+    With unit_field=None the filter applies to Unit rows themselves.
+    """
+    path = f"{unit_field}__path__startswith" if unit_field else "path__startswith"
+    key = f"{unit_field}_id" if unit_field else "pk"
     condition = Q(pk__in=[])
     for grant in active_grants(user):
         if grant.role != role:
             continue
-        if grant.include_subunits:
-            condition |= Q(**{f"{unit_field}__path__startswith": grant.unit_path})
-        else:
-            condition |= Q(**{f"{unit_field}_id": grant.unit_id})
+        condition |= Q(**{path: grant.unit_path}) if grant.include_subunits else Q(**{key: grant.unit_id})
     return condition

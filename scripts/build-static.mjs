@@ -5,6 +5,9 @@
 //   vendor/uswds/{css,js,fonts,img}   U.S. Web Design System (public domain / CC0, see LICENSE.md)
 //   vendor/htmx/htmx.min.js            htmx 2 (0BSD)
 //   vendor/axe/axe.min.js              axe-core, only for the browser accessibility tests (MPL-2.0)
+//   vendor/fonts/                      Source Sans 3 (SIL OFL 1.1) with the latin-ext and Cyrillic
+//                                      subsets: USWDS's bundled fonts lack ə/Ə, so its font families
+//                                      are re-declared here with faces that cover Azerbaijani and Russian.
 //
 // Source-map comments are stripped: the maps are not shipped, and Django's manifest storage
 // refuses to collect a file that points at a missing map.
@@ -55,8 +58,39 @@ const axe = join(modules, "axe-core");
 copyText(join(axe, "axe.min.js"), join(vendor, "axe", "axe.min.js"));
 copyTree(join(axe, "LICENSE"), join(vendor, "axe", "LICENSE"));
 
+// Fonts: re-declare USWDS's families with Source Sans 3 faces (declared later, so they win).
+const fontsource = join(modules, "@fontsource", "source-sans-3");
+const FONT_SUBSETS = ["latin", "latin-ext", "cyrillic", "cyrillic-ext"];
+const FONT_FILES = [
+  ["400.css", "normal", 400],
+  ["600.css", "normal", 600],
+  ["700.css", "normal", 700],
+  ["400-italic.css", "italic", 400],
+  ["700-italic.css", "italic", 700],
+];
+const FAMILIES = ["Source Sans 3", "Source Sans Pro Web", "Merriweather Web", "Public Sans Web"];
+const faces = [];
+for (const [css, style, weight] of FONT_FILES) {
+  const text = readFileSync(need(join(fontsource, css)), "utf8");
+  for (const subset of FONT_SUBSETS) {
+    const file = `source-sans-3-${subset}-${weight}-${style}.woff2`;
+    const block = text.split("@font-face").find((b) => b.includes(`/${file})`));
+    if (!block) continue;
+    const range = /unicode-range:\s*([^;]+);/.exec(block)?.[1];
+    cpSync(need(join(fontsource, "files", file)), join(vendor, "fonts", file));
+    for (const family of FAMILIES) {
+      faces.push(
+        `@font-face{font-family:"${family}";font-style:${style};font-weight:${weight};font-display:swap;` +
+          `src:url(${file}) format("woff2");unicode-range:${range};}`,
+      );
+    }
+  }
+}
+copyTree(join(fontsource, "LICENSE"), join(vendor, "fonts", "LICENSE"));
+writeFileSync(join(vendor, "fonts", "fonts.css"), faces.join("\n") + "\n");
+
 const versions = Object.fromEntries(
-  ["@uswds/uswds", "htmx.org", "axe-core"].map((name) => [
+  ["@uswds/uswds", "htmx.org", "axe-core", "@fontsource/source-sans-3"].map((name) => [
     name,
     JSON.parse(readFileSync(join(modules, name, "package.json"), "utf8")).version,
   ]),

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 from eprok.org.roles import Role
@@ -29,6 +29,7 @@ class NavItem:
 NAVIGATION: list[tuple[Any, str, frozenset[str] | None]] = [
     (_("My work"), "core:my_work", None),
     (_("Organisation"), "org:unit_list", None),
+    (_("Calendar and terms"), "core:calendar", None),
     (_("Audit log"), "audit:event_list", frozenset({Role.READ_AUDIT})),
 ]
 
@@ -39,6 +40,21 @@ def safe_reverse(name: str, *args: Any) -> str | None:
         return reverse(name, args=args or None)
     except NoReverseMatch:
         return None
+
+
+# The shell's links without arguments are the same on every request: reversed once per process (for
+# each script prefix and URLconf), not a dozen times per page.
+_LINKS: dict[tuple[str, str, Any], str | None] = {}
+
+
+def shell_url(name: str) -> str | None:
+    """safe_reverse(name), remembered for the process."""
+    key = (name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    try:
+        return _LINKS[key]
+    except KeyError:
+        url = _LINKS[key] = safe_reverse(name)
+        return url
 
 
 _UNREAD_ATTR = "_eprok_unread_count"
@@ -77,7 +93,7 @@ class Shell:
         for label, url_name, needs in NAVIGATION:
             if needs is not None and not (roles & needs):
                 continue
-            url = safe_reverse(url_name)
+            url = shell_url(url_name)
             if url is not None:
                 items.append(NavItem(label=label, url=url, current=_is_current(self.request.path, url)))
         return items
@@ -100,15 +116,18 @@ class Shell:
 
     @cached_property
     def links(self) -> dict[str, str | None]:
-        return {
-            "home": safe_reverse("core:my_work"),
-            "notifications": safe_reverse("notifications:list"),
-            "unread_count": safe_reverse("notifications:unread_count"),
-            "security": safe_reverse("accounts:security"),
-            "logout": safe_reverse("accounts:logout"),
-            "login": safe_reverse("accounts:login"),
-            "set_language": safe_reverse("set_language"),
-        }
+        return {key: shell_url(name) for key, name in _LINK_NAMES}
+
+
+_LINK_NAMES = (
+    ("home", "core:my_work"),
+    ("notifications", "notifications:list"),
+    ("unread_count", "notifications:unread_count"),
+    ("security", "accounts:security"),
+    ("logout", "accounts:logout"),
+    ("login", "accounts:login"),
+    ("set_language", "set_language"),
+)
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:

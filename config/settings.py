@@ -131,6 +131,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "org.Employee"
+# ModelBackend that loads the signed-in employee with their unit in one query (eprok/accounts/backends.py).
+AUTHENTICATION_BACKENDS = ["eprok.accounts.backends.EmployeeBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:my_work"
 LOGOUT_REDIRECT_URL = "accounts:login"

@@ -32,11 +32,13 @@ def authenticate_token(raw: str) -> ApiToken | None:
     parts = raw.split("_", 2)
     if len(parts) != 3 or parts[0] != TOKEN_MARK or not _PREFIX_RE.match(parts[1]) or not parts[2]:
         return None
-    token = (
+    # The prefix is unique: no ORDER BY (the model's default ordering) on this per-call query.
+    found = list(
         ApiToken.objects.select_related("owner", "owner__unit", "owner__position", "owner__class_rank")
         .filter(prefix=parts[1])
-        .first()
+        .order_by()[:1]
     )
+    token = found[0] if found else None
     if token is None or token.revoked_at is not None:
         return None
     if token.expires_at is not None and token.expires_at <= timezone.now():

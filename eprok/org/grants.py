@@ -11,10 +11,22 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from eprok.org.models import RoleAssignment, Unit
 
 _CACHE_ATTR = "_eprok_grants"
+_NAME_LANGUAGES = ("az", "en", "ru")
+_GRANT_COLUMNS = (
+    "role",
+    "unit_id",
+    "unit__path",
+    "include_subunits",
+    "pk",
+    "valid_from",
+    "valid_to",
+    *(f"unit__name_{code}" for code in _NAME_LANGUAGES),
+)
 
 
 @dataclass(frozen=True)
@@ -42,26 +54,31 @@ def active_grants(user: Any) -> list[Grant]:
     if cached is not None:
         return cached
     today = timezone.localdate()
-    rows = (
-        RoleAssignment.objects.filter(
-            employee_id=user.pk, valid_from__lte=today, ended_at__isnull=True, unit__is_active=True
+    # Plain tuples, not model instances: this runs on every page, and only these columns are used.
+    rows = RoleAssignment.objects.filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=today),
+        employee_id=user.pk,
+        valid_from__lte=today,
+        ended_at__isnull=True,
+        unit__is_active=True,
+    ).values_list(*_GRANT_COLUMNS)
+    language = (get_language() or "az")[:2]
+    grants = []
+    for role, unit_id, unit_path, include_subunits, pk, valid_from, valid_to, *names in rows:
+        unit_names = dict(zip(_NAME_LANGUAGES, names, strict=True))
+        grants.append(
+            Grant(
+                role=role,
+                unit_id=unit_id,
+                unit_path=unit_path,
+                # As Unit.name: the active language's name, else the Azerbaijani one.
+                unit_name=unit_names.get(language) or unit_names["az"],
+                include_subunits=include_subunits,
+                assignment_id=pk,
+                valid_from=valid_from,
+                valid_to=valid_to,
+            )
         )
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
-        .select_related("unit")
-    )
-    grants = [
-        Grant(
-            role=row.role,
-            unit_id=row.unit_id,
-            unit_path=row.unit.path,
-            unit_name=row.unit.name,
-            include_subunits=row.include_subunits,
-            assignment_id=row.pk,
-            valid_from=row.valid_from,
-            valid_to=row.valid_to,
-        )
-        for row in rows
-    ]
     setattr(user, _CACHE_ATTR, grants)
     return grants
 

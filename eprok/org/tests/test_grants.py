@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from eprok.org.grants import active_grants, forget_grants, grant_for, has_role, roles_of, unit_scope
 from eprok.org.models import Employee, Unit
+from eprok.org.roles import Role
 from eprok.org.tests.factories import RoleAssignmentFactory
 
 
@@ -82,3 +83,20 @@ def test_anonymous_and_inactive_users_hold_nothing(personas):
     personas.investigator.is_active = False
     forget_grants(personas.investigator)
     assert active_grants(personas.investigator) == []
+
+
+def test_a_grant_names_its_unit_in_the_active_language(personas):
+    personas.unit.name_en, personas.unit.name_ru = "English name", ""
+    personas.unit.save(update_fields=["name_en", "name_ru"])
+    RoleAssignmentFactory(employee=personas.colleague, role=Role.READ_AUDIT, unit=personas.unit)
+    user = Employee.objects.get(pk=personas.colleague.pk)
+
+    with translation.override("en"):
+        grant = grant_for(user, Role.READ_AUDIT)
+        assert grant is not None
+        assert grant.unit_name == "English name"
+    forget_grants(user)
+    with translation.override("ru"):  # no Russian name: the Azerbaijani one
+        grant = grant_for(user, Role.READ_AUDIT)
+        assert grant is not None
+        assert grant.unit_name == personas.unit.name_az

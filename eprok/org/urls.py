@@ -1,10 +1,14 @@
+from django.contrib.auth.decorators import login_required
 from django.urls import path
+from django.views.generic import RedirectView
 
 from eprok.org import views
 
 app_name = "org"
 
 urlpatterns = [
+    # /org/ has no page of its own: it opens the unit tree (after sign-in, like every page).
+    path("", login_required(RedirectView.as_view(pattern_name="org:unit_list")), name="index"),
     path("units/", views.unit_list, name="unit_list"),
     path("units/new/", views.unit_create, name="unit_create"),
     path("units/<slug:code>/", views.unit_detail, name="unit_detail"),

@@ -32,6 +32,20 @@ def test_the_tree_sorts_sibling_units_in_azerbaijani_order(client, signed_in, pe
     assert "<details" in body
 
 
+def test_the_organisation_root_opens_the_unit_tree(client, signed_in, personas):
+    assert client.get("/org/")["Location"].startswith("/accounts/login/")
+    response = signed_in(personas.outsider).get("/org/", follow=True)
+    assert response.redirect_chain == [("/org/units/", 302)]
+    assert response.status_code == 200
+
+
+def test_the_tree_keeps_links_out_of_the_expand_buttons(signed_in, personas):
+    body = signed_in(personas.outsider).get("/org/units/").content.decode()
+    summaries = [part.split("</summary>")[0] for part in body.split("<summary")[1:]]
+    assert summaries
+    assert not any("<a " in summary for summary in summaries)
+
+
 def test_the_tree_page_has_a_query_ceiling(signed_in, personas, django_assert_max_num_queries):
     for _ in range(30):
         UnitFactory(parent=personas.city)

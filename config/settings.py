@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "eprok.audit",
     "eprok.accounts",
     "eprok.notifications",
+    "eprok.criminal_code",
 ]
 
 MIDDLEWARE = [
@@ -111,10 +112,13 @@ if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 60))}
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
+    SQLITE_PATH = Path(os.environ.get("SQLITE_PATH", str(BASE_DIR / "var" / "eprok.sqlite3")))
+    # The embedded default must work on a fresh clone, where var/ does not exist yet.
+    SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "var" / "eprok.sqlite3")),
+            "NAME": str(SQLITE_PATH),
             "OPTIONS": {
                 # IMMEDIATE takes the write lock at BEGIN, so the audit hash chain never races.
                 "transaction_mode": "IMMEDIATE",

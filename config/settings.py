@@ -64,7 +64,6 @@ INSTALLED_APPS = [
     "eprok.audit",
     "eprok.accounts",
     "eprok.notifications",
-    "eprok.criminal_code",
 ]
 
 MIDDLEWARE = [

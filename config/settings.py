@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "eprok.audit",
     "eprok.accounts",
     "eprok.notifications",
+    "eprok.criminal_code",
 ]
 
 MIDDLEWARE = [

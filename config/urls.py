@@ -10,6 +10,7 @@ urlpatterns = [
     path("org/", include("eprok.org.urls")),
     path("audit/", include("eprok.audit.urls")),
     path("notifications/", include("eprok.notifications.urls")),
+    path("criminal-code/", include("eprok.criminal_code.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("i18n/catalog.js", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", api.urls),

@@ -302,6 +302,7 @@ api = build_api()
 def _mount_routers() -> None:
     from eprok.accounts.api import router as accounts_router
     from eprok.audit.api import router as audit_router
+    from eprok.criminal_code.api import router as criminal_code_router
     from eprok.notifications.api import router as notifications_router
     from eprok.org.api import router as org_router
 
@@ -309,6 +310,7 @@ def _mount_routers() -> None:
     api.add_router("/org", org_router)
     api.add_router("/audit", audit_router)
     api.add_router("/notifications", notifications_router)
+    api.add_router("/criminal-code", criminal_code_router)
 
 
 _mount_routers()

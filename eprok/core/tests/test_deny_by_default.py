@@ -60,6 +60,7 @@ def keys(personas):
         "event_id": str(audit_event.pk),
         "id": str(note.public_id),
         "prefix": token.prefix,
+        "number": "120",
         "uidb64": "MQ",
         "token": "set-password",
     }

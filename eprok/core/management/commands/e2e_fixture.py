@@ -16,10 +16,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
-from django.utils import timezone
 
-from eprok.accounts.models import TotpDevice
-from eprok.audit.services import audit_record
+from eprok.accounts.services import password_change, totp_provision_demo
 from eprok.core.context import WorkContext, work_context
 from eprok.org import services as org_services
 from eprok.org.models import Employee, Unit, UnitKind
@@ -63,18 +61,11 @@ class Command(BaseCommand):
                     password=password,
                 )
             else:
-                employee.set_password(password)
-                employee.save(update_fields=["password"])
+                password_change(employee=employee, new_password=password, actor=None, via="e2e_fixture")
             if not employee.role_assignments.filter(role=Role.READ_AUDIT, unit=root).exists():
                 org_services.role_assignment_grant(
                     actor=None, employee=employee, role=Role.READ_AUDIT, unit=root, include_subunits=True
                 )
             # Confirmed without a used time step, so the test's first code is accepted.
-            TotpDevice.objects.update_or_create(
-                employee=employee,
-                defaults={"secret": secret, "confirmed_at": timezone.now(), "last_used_step": None},
-            )
-            audit_record(
-                actor=None, action="accounts.totp.enrolled", target=employee, data={"via": "e2e_fixture"}
-            )
+            totp_provision_demo(employee=employee, secret=secret, actor=None)
         self.stdout.write(f"e2e employee {employee.username} ready in unit {root.code}")

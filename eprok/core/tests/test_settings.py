@@ -41,11 +41,25 @@ def test_production_starts_with_both():
     assert result.returncode == 0, result.stderr
 
 
-def test_the_embedded_default_is_sqlite_in_wal_mode(db):
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA journal_mode")
-        assert cursor.fetchone()[0].lower() in {"wal", "memory"}
+def test_the_embedded_default_opens_sqlite_in_wal_mode_with_a_busy_timeout(tmp_path):
+    # The test database lives in memory (no WAL there), so open a file with the default's own options.
+    code = (
+        "import django, os; django.setup();"
+        "from django.db import connection as c;"
+        "cur = c.cursor(); cur.execute('PRAGMA journal_mode'); mode = cur.fetchone()[0];"
+        "cur.execute('PRAGMA busy_timeout'); timeout = cur.fetchone()[0];"
+        "print(c.vendor, mode, timeout)"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "EPROK_ENV"}}
+    env.update(DJANGO_SETTINGS_MODULE="config.settings", SQLITE_PATH=str(tmp_path / "sub" / "eprok.sqlite3"))
+    result = subprocess.run(  # noqa: S603 - our own interpreter and a fixed script
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["sqlite", "wal", "20000"]

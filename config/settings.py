@@ -6,6 +6,7 @@ the production checks (a secret key and allowed hosts are then mandatory).
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -65,6 +66,9 @@ INSTALLED_APPS = [
     "eprok.accounts",
     "eprok.notifications",
     "eprok.criminal_code",
+    "eprok.persons",
+    "eprok.materials",
+    "eprok.cases",
 ]
 
 MIDDLEWARE = [
@@ -235,6 +239,13 @@ SIMULATOR_BASE_PORT = envint("SIMULATOR_BASE_PORT", DEMO_PORT + 100)
 
 # `eprok bench` sets this on the server it starts: routes the bare baseline views under /_bench/.
 BENCH_BASELINE = envbool("EPROK_BENCH_BASELINE")
+
+# Register numbers (eprok.core.numbering): register -> pattern with {prefix} {unit} {year} {yy} {seq};
+# e.g. EPROK_REGISTER_PATTERNS='{"materials": "{prefix}-{unit}-{year}-{seq:05d}"}'. Defaults in numbering.py.
+EPROK_REGISTER_PATTERNS: dict[str, str] = json.loads(os.environ.get("EPROK_REGISTER_PATTERNS") or "{}")
+EPROK_REGISTER_PREFIXES: dict[str, str] = json.loads(os.environ.get("EPROK_REGISTER_PREFIXES") or "{}")
+# Deadline alerts (eprok.core.calendar.tracking): a term is "approaching" this many days before it runs out.
+EPROK_DEADLINE_WARNING_DAYS = envint("EPROK_DEADLINE_WARNING_DAYS", 2)
 
 # --- Logging ---------------------------------------------------------------------------------
 LOGGING = {

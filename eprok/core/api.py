@@ -302,15 +302,21 @@ api = build_api()
 def _mount_routers() -> None:
     from eprok.accounts.api import router as accounts_router
     from eprok.audit.api import router as audit_router
+    from eprok.cases.api import router as cases_router
     from eprok.criminal_code.api import router as criminal_code_router
     from eprok.notifications.api import router as notifications_router
+    from eprok.materials.api import router as materials_router
     from eprok.org.api import router as org_router
+    from eprok.persons.api import router as persons_router
 
     api.add_router("", accounts_router)  # /me and /tokens
     api.add_router("/org", org_router)
     api.add_router("/audit", audit_router)
     api.add_router("/notifications", notifications_router)
     api.add_router("/criminal-code", criminal_code_router)
+    api.add_router("/persons", persons_router)
+    api.add_router("/materials", materials_router)
+    api.add_router("/cases", cases_router)
 
 
 _mount_routers()

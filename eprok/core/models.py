@@ -145,3 +145,119 @@ class DeadlineRule(TranslatedNameMixin, TimeStampedModel):
 
         lang = (get_language() or "az")[:2]
         return getattr(self, f"start_event_{lang}", "") or self.start_event_az
+
+
+# --- register numbers (eprok.core.numbering) --------------------------------------------------------
+
+
+class RegisterSequence(models.Model):
+    """The last number issued in one register (e.g. crime reports of one unit) for one year."""
+
+    register = models.CharField(_("register"), max_length=32)
+    scope = models.CharField(_("scope"), max_length=64, help_text=_("Usually the unit's code."))
+    year = models.PositiveSmallIntegerField(_("year"))
+    last_value = models.PositiveIntegerField(_("last number issued"), default=0)
+
+    class Meta:
+        verbose_name = _("register sequence")
+        verbose_name_plural = _("register sequences")
+        constraints = [
+            models.UniqueConstraint(fields=["register", "scope", "year"], name="core_registersequence_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.register}/{self.scope}/{self.year}: {self.last_value}"
+
+
+# --- tracked deadlines (eprok.core.calendar.tracking) ------------------------------------------------
+
+
+class DeadlineState(models.TextChoices):
+    OPEN = "open", _("Running")
+    CLOSED = "closed", _("Closed")
+
+
+class AlertLevel(models.IntegerChoices):
+    NONE = 0, _("None")
+    APPROACHING = 1, _("Approaching")
+    OVERDUE = 2, _("Overdue")
+
+
+class TrackedDeadline(TimeStampedModel):
+    """One running term of one record (a check, an investigation, a detention), indexed for every module.
+
+    The owning module keeps its own due date; this row is the cross-module index that feeds "My work",
+    the approaching/overdue notifications and the unit's overdue list. Written only through
+    eprok.core.calendar.tracking.
+    """
+
+    owner_type = models.CharField(_("record type"), max_length=64)
+    owner_id = models.PositiveBigIntegerField(_("record id"))
+    key = models.CharField(_("term"), max_length=64, help_text=_("Which term of the record, e.g. check."))
+    rule_code = models.CharField(_("rule"), max_length=64)
+    ends_at = models.DateTimeField(_("runs out at"), db_index=True)
+    due_is_moment = models.BooleanField(_("due at a time of day"), default=False)
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="tracked_deadlines"
+    )
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tracked_deadlines",
+    )
+    title = models.CharField(_("title"), max_length=255)
+    label = models.CharField(_("what is due"), max_length=255)
+    url = models.CharField(_("address"), max_length=255)
+    state = models.CharField(
+        _("state"), max_length=8, choices=DeadlineState.choices, default=DeadlineState.OPEN
+    )
+    alerted = models.PositiveSmallIntegerField(
+        _("alert sent"), choices=AlertLevel.choices, default=AlertLevel.NONE
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tracked deadline")
+        verbose_name_plural = _("tracked deadlines")
+        ordering = ["ends_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner_type", "owner_id", "key"], name="core_trackeddeadline_unique"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["state", "responsible", "ends_at"], name="core_td_responsible"),
+            models.Index(fields=["state", "unit", "ends_at"], name="core_td_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title}: {self.label}"
+
+
+# --- idempotent API writes (eprok.core.idempotency) ---------------------------------------------------
+
+
+class IdempotencyRecord(models.Model):
+    """A client's Idempotency-Key for a creating operation: a retried request returns the first result."""
+
+    key = models.CharField(_("key"), max_length=100)
+    client = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("client"), on_delete=models.CASCADE, related_name="+"
+    )
+    operation = models.CharField(_("operation"), max_length=64)
+    request_hash = models.CharField(_("request hash"), max_length=64)
+    result_key = models.CharField(_("result"), max_length=64)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [
+            models.UniqueConstraint(fields=["client", "operation", "key"], name="core_idempotency_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,0 +1,7 @@
+"""API operations of this app (mounted in eprok.core.api at /api/v1/materials)."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["materials"])

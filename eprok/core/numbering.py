@@ -5,7 +5,8 @@ with one UPDATE, which locks it until commit, so a concurrent registration waits
 value; if the registration rolls back, so does the increment, and the number is not lost.
 
 Patterns come from settings.EPROK_REGISTER_PATTERNS (register -> pattern) with the placeholders
-{prefix}, {unit}, {year}, {yy} and {seq} (which accepts a format spec, e.g. {seq:05d}).
+{prefix}, {unit} (the unit's code in capitals), {year}, {yy} and {seq} (which accepts a format spec,
+e.g. {seq:05d}). Numbers are used in URLs, so patterns must not produce "/".
 """
 
 from __future__ import annotations
@@ -27,9 +28,10 @@ ALLOWED_FIELDS = frozenset({"prefix", "unit", "year", "yy", "seq"})
 
 DEFAULT_PATTERNS: dict[str, str] = {
     "materials": "{prefix}-{unit}-{year}-{seq:05d}",
-    "cases": "{yy}{unit}{seq:05d}",
+    "cases": "{prefix}-{unit}-{year}-{seq:05d}",
 }
-DEFAULT_PREFIXES: dict[str, str] = {"materials": "CM", "cases": ""}
+# CM: cinayət materialı (crime report); CI: cinayət işi (criminal case).
+DEFAULT_PREFIXES: dict[str, str] = {"materials": "CM", "cases": "CI"}
 
 
 def pattern_fields(pattern: str) -> set[str]:
@@ -42,7 +44,7 @@ def check_pattern(pattern: str) -> None:
         fields = pattern_fields(pattern)
     except ValueError as exc:
         raise ValidationFailed(_("The number pattern is malformed."), code="pattern_invalid") from exc
-    if not fields >= REQUIRED_FIELDS or not fields & YEAR_FIELDS or not fields <= ALLOWED_FIELDS:
+    if "/" in pattern or not fields >= REQUIRED_FIELDS or not fields & YEAR_FIELDS or not fields <= ALLOWED_FIELDS:
         raise ValidationFailed(
             _("A number pattern must contain {unit}, {seq} and {year} or {yy}, and nothing else in braces."),
             code="pattern_invalid",
@@ -55,7 +57,7 @@ def pattern_for(register: str) -> str:
 
 
 def format_number(pattern: str, *, prefix: str, unit: str, year: int, seq: int) -> str:
-    return pattern.format(prefix=prefix, unit=unit, year=year, yy=f"{year % 100:02d}", seq=seq)
+    return pattern.format(prefix=prefix, unit=unit.upper(), year=year, yy=f"{year % 100:02d}", seq=seq)
 
 
 def next_value(*, register: str, scope: str, year: int) -> int:

@@ -129,6 +129,11 @@ class Deadline:
         midnight = dt.datetime.combine(self.due + dt.timedelta(days=1), dt.time.min)
         return timezone.make_aware(midnight)
 
+    @property
+    def is_overdue(self) -> bool:
+        """Whether the term has run out by now."""
+        return timezone.now() >= self.ends_at()
+
     def explain_lines(self) -> list[str]:
         """The explanation as sentences in the interface language."""
         return [_render(step) for step in self.steps]

@@ -304,8 +304,8 @@ def _mount_routers() -> None:
     from eprok.audit.api import router as audit_router
     from eprok.cases.api import router as cases_router
     from eprok.criminal_code.api import router as criminal_code_router
-    from eprok.notifications.api import router as notifications_router
     from eprok.materials.api import router as materials_router
+    from eprok.notifications.api import router as notifications_router
     from eprok.org.api import router as org_router
     from eprok.persons.api import router as persons_router
 

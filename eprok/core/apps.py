@@ -8,6 +8,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from eprok.core import collation
+        from eprok.core import collation, mywork
+        from eprok.core.calendar import tracking
 
         collation.install()
+        mywork.register_provider(tracking.my_work_items, name="core.deadlines")

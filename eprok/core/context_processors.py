@@ -30,6 +30,7 @@ NAVIGATION: list[tuple[Any, str, frozenset[str] | None]] = [
     (_("My work"), "core:my_work", None),
     (_("Organisation"), "org:unit_list", None),
     (_("Calendar and terms"), "core:calendar", None),
+    (_("Overdue terms"), "core:unit_deadlines", frozenset({Role.SUPERVISE, Role.REGISTER_MATERIALS})),
     (_("Criminal Code"), "criminal_code:article_list", None),
     (_("Audit log"), "audit:event_list", frozenset({Role.READ_AUDIT})),
 ]

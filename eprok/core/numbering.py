@@ -44,7 +44,12 @@ def check_pattern(pattern: str) -> None:
         fields = pattern_fields(pattern)
     except ValueError as exc:
         raise ValidationFailed(_("The number pattern is malformed."), code="pattern_invalid") from exc
-    if "/" in pattern or not fields >= REQUIRED_FIELDS or not fields & YEAR_FIELDS or not fields <= ALLOWED_FIELDS:
+    if (
+        "/" in pattern
+        or not fields >= REQUIRED_FIELDS
+        or not fields & YEAR_FIELDS
+        or not fields <= ALLOWED_FIELDS
+    ):
         raise ValidationFailed(
             _("A number pattern must contain {unit}, {seq} and {year} or {yy}, and nothing else in braces."),
             code="pattern_invalid",

@@ -13,4 +13,5 @@ urlpatterns = [
     path("calendar/days/<int:pk>/delete/", views_calendar.calendar_day_delete, name="calendar_day_delete"),
     path("calendar/rules/", views_calendar.rule_list, name="deadline_rules"),
     path("calendar/calculator/", views_calendar.calculator, name="deadline_calculator"),
+    path("deadlines/", views_calendar.unit_deadlines, name="unit_deadlines"),
 ]

@@ -139,3 +139,49 @@ def calculator(request: HttpRequest) -> HttpResponse:
     if request.headers.get("HX-Request") and form.is_bound:
         return render(request, "core/calendar/_deadline.html", context)
     return render(request, "core/calendar/calculator.html", context)
+
+
+@calendar_view
+@require_GET
+def unit_deadlines(request: HttpRequest) -> HttpResponse:
+    """The unit heads' list of overdue (and, on request, approaching) terms across every module."""
+    from django.core.paginator import Paginator
+
+    from eprok.core.access import deny
+    from eprok.core.calendar import tracking
+    from eprok.org.selectors import units_for_choice
+
+    if not tracking.can_see_unit_deadlines(request.user):
+        deny(
+            request.user,
+            action="core.deadlines.list",
+            target_type="core.trackeddeadline",
+            target_key="unit",
+            visible=False,
+        )
+    units = units_for_choice(user=request.user)
+    code = request.GET.get("unit", "")
+    unit = next((u for u in units if u.code == code), None) if code else None
+    include_near = request.GET.get("near") == "1"
+    rows = tracking.unit_deadlines(user=request.user, unit=unit, overdue_only=not include_near)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    now = timezone.now()
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "core/calendar/unit_deadlines.html",
+        {
+            **HELP,
+            "page": page,
+            "items": [
+                (row, tracking.due_day(row), row.ends_at <= now, tracking.module_name(row.owner_type))
+                for row in page.object_list
+            ],
+            "units": units,
+            "unit": unit,
+            "include_near": include_near,
+            "query": query.urlencode(),
+            "current": "deadlines",
+        },
+    )

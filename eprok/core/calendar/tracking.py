@@ -13,22 +13,41 @@ The module keeps its own due date for its lists; this table is an index, rebuilt
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.db import models
-from django.utils import timezone
+from django.apps import apps
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from eprok.core.calendar.deadlines import Deadline
 from eprok.core.models import AlertLevel, DeadlineState, TrackedDeadline
+from eprok.core.mywork import WorkItem
+from eprok.org.grants import unit_scope
+from eprok.org.roles import Role
 
 __all__ = [
+    "deadline_alerts",
     "deadline_close",
     "deadline_track",
+    "my_deadlines",
     "owner_type_of",
+    "recompute_all",
     "recomputers",
     "register_recomputer",
+    "unit_deadlines",
 ]
+
+logger = logging.getLogger(__name__)
+
+# Who sees a unit's list of overdue and approaching terms: the unit's heads and supervising prosecutors.
+UNIT_LIST_ROLES = (Role.SUPERVISE, Role.REGISTER_MATERIALS)
+MY_WORK_LIMIT = 50
 
 
 def owner_type_of(owner: models.Model) -> str:
@@ -103,3 +122,128 @@ def register_recomputer(owner_type: str, recomputer: Recomputer) -> None:
 
 def recomputers() -> Iterable[tuple[str, Recomputer]]:
     return sorted(_RECOMPUTERS.items())
+
+
+def recompute_all() -> dict[str, int]:
+    """Run every module's recomputer; {owner type: records recomputed}."""
+    return {owner_type: recomputer() for owner_type, recomputer in recomputers()}
+
+
+# --- reads --------------------------------------------------------------------------------------------
+
+
+def module_name(owner_type: str) -> str:
+    app_label = owner_type.split(".", 1)[0]
+    try:
+        return str(apps.get_app_config(app_label).verbose_name)
+    except LookupError:
+        return app_label
+
+
+def my_deadlines(*, user: Any, limit: int = MY_WORK_LIMIT) -> list[TrackedDeadline]:
+    """The user's running terms, soonest first."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        TrackedDeadline.objects.filter(state=DeadlineState.OPEN, responsible=user).order_by("ends_at", "pk")[
+            :limit
+        ]
+    )
+
+
+def due_day(row: TrackedDeadline) -> dt.date:
+    """The day a term is due: its last day (day terms end at midnight after it), or the moment's day."""
+    local = timezone.localtime(row.ends_at)
+    if row.due_is_moment:
+        return local.date()
+    return (local - dt.timedelta(microseconds=1)).date()
+
+
+def my_work_items(user: Any) -> list[WorkItem]:
+    """The "My work" provider: one item per running term the user is responsible for."""
+    return [
+        WorkItem(
+            title=row.title,
+            url=row.url,
+            module=module_name(row.owner_type),
+            kind=row.label,
+            due=due_day(row),
+        )
+        for row in my_deadlines(user=user)
+    ]
+
+
+def can_see_unit_deadlines(user: Any) -> bool:
+    from eprok.org.grants import grant_for
+
+    return any(grant_for(user, role) is not None for role in UNIT_LIST_ROLES)
+
+
+def unit_deadlines(
+    *, user: Any, unit: Any = None, overdue_only: bool = True, now: dt.datetime | None = None
+) -> QuerySet[TrackedDeadline]:
+    """Running terms in the units the user heads or supervises: overdue ones, or also those approaching."""
+    scope = Q(pk__in=[])
+    for role in UNIT_LIST_ROLES:
+        scope |= unit_scope(user, role)
+    rows = TrackedDeadline.objects.filter(scope, state=DeadlineState.OPEN)
+    if unit is not None:
+        rows = rows.filter(unit__path__startswith=unit.path)
+    now = now or timezone.now()
+    limit = now if overdue_only else now + dt.timedelta(days=settings.EPROK_DEADLINE_WARNING_DAYS)
+    return rows.filter(ends_at__lte=limit).select_related("unit", "responsible").order_by("ends_at", "pk")
+
+
+# --- alerts -------------------------------------------------------------------------------------------
+
+
+def _alert(row: TrackedDeadline, level: int) -> None:
+    from eprok.notifications.models import Level
+    from eprok.notifications.services import notification_send
+
+    if row.responsible is None or not row.responsible.is_active:
+        return
+    # Notifications are stored text: written in the service's default language.
+    with translation.override(settings.LANGUAGE_CODE):
+        if level == AlertLevel.OVERDUE:
+            title = gettext("Overdue: %(label)s, %(title)s") % {"label": row.label, "title": row.title}
+        else:
+            title = gettext("Due soon: %(label)s, %(title)s") % {"label": row.label, "title": row.title}
+        body = gettext("The term runs out at %(when)s.") % {
+            "when": timezone.localtime(row.ends_at).strftime("%d.%m.%Y %H:%M")
+        }
+    notification_send(
+        recipient=row.responsible,
+        title=title,
+        body=body,
+        url=row.url,
+        level=Level.WARNING if level == AlertLevel.APPROACHING else Level.ERROR,
+        actor=None,
+    )
+
+
+def deadline_alerts(*, now: dt.datetime | None = None, batch: int = 500) -> dict[str, int]:
+    """Notify the responsible employee once when a term approaches and once when it runs out."""
+    now = now or timezone.now()
+    soon = now + dt.timedelta(days=settings.EPROK_DEADLINE_WARNING_DAYS)
+    sent = {"approaching": 0, "overdue": 0}
+    for level, horizon, name in (
+        (AlertLevel.OVERDUE, now, "overdue"),
+        (AlertLevel.APPROACHING, soon, "approaching"),
+    ):
+        while True:
+            rows = list(
+                TrackedDeadline.objects.filter(
+                    state=DeadlineState.OPEN, ends_at__lte=horizon, alerted__lt=level
+                )
+                .select_related("responsible")
+                .order_by("ends_at", "pk")[:batch]
+            )
+            if not rows:
+                break
+            for row in rows:
+                with transaction.atomic():
+                    _alert(row, level)
+                    TrackedDeadline.objects.filter(pk=row.pk).update(alerted=level)
+                sent[name] += 1
+    return sent

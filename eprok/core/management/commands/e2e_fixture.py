@@ -2,7 +2,9 @@
 
     E2E_PASSWORD=... E2E_TOTP_SECRET=... manage.py e2e_fixture --username e2e.auditor
 
-The employee holds read_audit over the root unit (with sub-units) and a confirmed authenticator.
+The employee holds read_audit over the root unit (with sub-units) and a confirmed authenticator;
+`--role ROLE:UNIT` (repeatable) grants more roles, e.g. `--role investigate:baku-xetai`, and
+`--unit CODE` places the employee in that unit.
 The password and secret come from the environment, so they never show in a process list. A root
 unit is created when the database has none (when `seed --structure-only` has not run). Refused in
 production: a known password on a privileged account is exactly what production must not have.
@@ -29,6 +31,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--username", default="e2e.auditor")
+        parser.add_argument("--unit", default="", help="the employee's unit (default: the root)")
+        parser.add_argument("--role", action="append", default=[], help="ROLE:UNIT_CODE, repeatable")
+        parser.add_argument("--last-name", default="Babayeva")
+        parser.add_argument("--first-name", default="Aygün")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if getattr(settings, "PRODUCTION", False) or os.environ.get("EPROK_ENV") == "production":
@@ -50,14 +56,21 @@ class Command(BaseCommand):
                     name_en="General Prosecutor's Office of the Republic of Azerbaijan",
                     name_ru="Генеральная прокуратура Азербайджанской Республики",
                 )
+            home = Unit.objects.get(code=options["unit"]) if options["unit"] else root
+            grants = []
+            for spec in options["role"]:
+                role, _sep, code = spec.partition(":")
+                if role not in Role.values or not Unit.objects.filter(code=code).exists():
+                    raise CommandError(f"--role {spec}: expected ROLE:UNIT with a known role and unit code")
+                grants.append((role, Unit.objects.get(code=code)))
             employee = Employee.objects.filter(username=options["username"]).first()
             if employee is None:
                 employee = org_services.employee_create(
                     actor=None,
                     username=options["username"],
-                    last_name="Babayeva",
-                    first_name="Aygün",
-                    unit=root,
+                    last_name=options["last_name"],
+                    first_name=options["first_name"],
+                    unit=home,
                     password=password,
                 )
             else:
@@ -66,6 +79,9 @@ class Command(BaseCommand):
                 org_services.role_assignment_grant(
                     actor=None, employee=employee, role=Role.READ_AUDIT, unit=root, include_subunits=True
                 )
+            for role, unit in grants:
+                if not employee.role_assignments.filter(role=role, unit=unit, ended_at__isnull=True).exists():
+                    org_services.role_assignment_grant(actor=None, employee=employee, role=role, unit=unit)
             # Confirmed without a used time step, so the test's first code is accepted.
             totp_provision_demo(employee=employee, secret=secret, actor=None)
         self.stdout.write(f"e2e employee {employee.username} ready in unit {root.code}")

@@ -6,3 +6,8 @@ class PersonsConfig(AppConfig):
     name = "eprok.persons"
     label = "persons"
     verbose_name = _("Persons")
+
+    def ready(self) -> None:
+        from eprok.persons import explain
+
+        explain.register()

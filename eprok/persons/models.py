@@ -78,6 +78,8 @@ class Person(PublicIdModel):
         blank=True,
         related_name="+",
     )
+    # Optimistic locking: every write bumps it; a save based on an older version is refused.
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         verbose_name = _("person")
@@ -100,8 +102,21 @@ class Person(PublicIdModel):
                 condition=Q(kind="legal") | Q(voen__isnull=True) | Q(voen__endswith="2"),
                 name="person_natural_voen_ends_in_2",
             ),
+            models.CheckConstraint(
+                condition=Q(kind="natural") | Q(voen__isnull=True) | Q(voen__endswith="1"),
+                name="person_legal_voen_ends_in_1",
+            ),
+            # A FIN identifies a natural person only.
+            models.CheckConstraint(
+                condition=Q(kind="natural") | Q(fin__isnull=True), name="person_legal_has_no_fin"
+            ),
         ]
-        indexes = [models.Index(fields=["birth_date"], name="person_birth_date")]
+        indexes = [
+            models.Index(fields=["birth_date"], name="person_birth_date"),
+            # Exact look-ups from the search box (FIN and VÖEN have their unique indexes).
+            models.Index(fields=["virtual_pin"], name="person_virtual_pin"),
+            models.Index(fields=["registration_number"], name="person_registration_number"),
+        ]
 
     def __str__(self) -> str:
         return self.display_name

@@ -122,6 +122,10 @@ class Material(PublicIdModel):
         _("status"), max_length=16, choices=MaterialStatus.choices, default=MaterialStatus.REGISTERED
     )
     check_due = models.DateField(_("check due"), null=True, blank=True)
+    # A quashed refusal sends the report back to check with a new term: each round has its own start
+    # and its own extensions.
+    check_round = models.PositiveSmallIntegerField(_("round of the check"), default=1)
+    check_started_at = models.DateTimeField(_("check started at"), null=True, blank=True)
     # The decision (qərar) that ends the check.
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decided_by = models.ForeignKey(
@@ -133,6 +137,12 @@ class Material(PublicIdModel):
         related_name="+",
     )
     decision_grounds = models.TextField(_("grounds of the decision"), blank=True)
+    case_number = models.CharField(
+        _("criminal case number"),
+        max_length=40,
+        blank=True,
+        help_text=_("The case opened on this report (set by the criminal cases register)."),
+    )
     refusal_ground = models.CharField(
         _("legal ground of refusal"), max_length=8, choices=RefusalGround.choices, blank=True
     )
@@ -221,6 +231,18 @@ class CheckActionKind(models.TextChoices):
     OTHER = "other", _("Other step")
 
 
+# Steps that establish facts independently of the report's author: one of them must be recorded before
+# an anonymous report can be the ground of opening a case (an anonymous report alone never is).
+INDEPENDENT_ACTION_KINDS: frozenset[str] = frozenset(
+    {
+        CheckActionKind.SCENE_EXAMINATION,
+        CheckActionKind.EXPERT_EXAMINATION,
+        CheckActionKind.AUDIT,
+        CheckActionKind.EXPLANATION,
+    }
+)
+
+
 class CheckAction(TimeStampedModel):
     """A step taken during the check of a report."""
 
@@ -250,6 +272,7 @@ class CheckExtension(TimeStampedModel):
         Material, verbose_name=_("crime report"), on_delete=models.CASCADE, related_name="extensions"
     )
     step = models.CharField(_("extension step"), max_length=32)
+    check_round = models.PositiveSmallIntegerField(_("round of the check"), default=1)
     length = models.PositiveSmallIntegerField(_("length (days)"))
     reason = models.TextField(_("reason"))
     granted_by = models.ForeignKey(
@@ -263,3 +286,27 @@ class CheckExtension(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.step} +{self.length}"
+
+
+class SavedFilter(TimeStampedModel):
+    """A filter of the register list saved by an employee under a name, for their own use."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.CASCADE,
+        related_name="saved_material_filters",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    query = models.CharField(_("query string"), max_length=1000, blank=True)
+
+    class Meta:
+        verbose_name = _("saved filter")
+        verbose_name_plural = _("saved filters")
+        ordering = ["owner", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="materials_savedfilter_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

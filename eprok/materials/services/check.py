@@ -360,8 +360,7 @@ def material_extend_check(
         message = _("Choose a ground for the extension from the list.")
         raise ValidationFailed(message, code="extension_step_invalid", details={"step": str(message)})
     step_length = int(steps[step].get("length", 0))
-    length = step_length if length is None else int(length)
-    if not 1 <= length <= step_length:
+    if length is not None and not 1 <= int(length) <= step_length:
         too_long = _("Under this ground the term is extended by 1 to %(max)d days.") % {"max": step_length}
         raise ValidationFailed(too_long, code="extension_length_invalid", details={"length": too_long})
     locked = _locked(material, expected_version)
@@ -372,6 +371,13 @@ def material_extend_check(
             code="extension_not_permitted",
         )
     stored = list(locked.extensions.all())
+    if length is None:
+        # "Up to 10 / up to 30 days": by default the ground takes the term to its limit, so the
+        # 30-day ground after the 10-day one adds 20 days, and on its own 27.
+        so_far = terms.check_deadline(locked, rule=rule, extensions=stored).total_length
+        room = (rule.max_total_length or so_far + step_length) - so_far
+        length = min(step_length, room) if room >= 1 else step_length
+    length = int(length)
     # ExtensionRefused (422) when the steps or the legal maximum would be exceeded.
     deadline = terms.check_deadline(locked, rule=rule, extensions=stored, extra=[Extension(length, step)])
     before = _snapshot(locked)

@@ -21,6 +21,9 @@ from eprok.persons.models import PartyRole
 class CaseStatus(models.TextChoices):
     INVESTIGATION = "investigation", _("Under investigation")
     SUSPENDED = "suspended", _("Suspended")
+    # The investigator has sent the case with the indictment (ittiham aktı) to the supervising prosecutor,
+    # who decides within 5 days (CPC art. 290.3).
+    INDICTMENT = "indictment", _("Indictment with the supervising prosecutor")
     SENT_TO_COURT = "sent_to_court", _("Sent to court with an indictment")
     TERMINATED = "terminated", _("Terminated")
     REFERRED = "referred", _("Referred to another body")
@@ -28,20 +31,28 @@ class CaseStatus(models.TextChoices):
 
 
 OPEN_STATUSES = frozenset({CaseStatus.INVESTIGATION, CaseStatus.SUSPENDED})
+# Statuses in which preventive measures keep running (the court takes over a case sent to it, but the
+# custody clock still runs and the prosecutor answers for it: CPC 292.1-1).
+MEASURE_STATUSES = frozenset(
+    {CaseStatus.INVESTIGATION, CaseStatus.SUSPENDED, CaseStatus.INDICTMENT, CaseStatus.SENT_TO_COURT}
+)
 
 # The one table of allowed transitions: state -> states a named service may move it to.
 TRANSITIONS: dict[str, frozenset[str]] = {
     CaseStatus.INVESTIGATION: frozenset(
         {
             CaseStatus.SUSPENDED,
-            CaseStatus.SENT_TO_COURT,
+            CaseStatus.INDICTMENT,
             CaseStatus.TERMINATED,
             CaseStatus.REFERRED,
             CaseStatus.JOINED,
         }
     ),
     CaseStatus.SUSPENDED: frozenset({CaseStatus.INVESTIGATION, CaseStatus.TERMINATED, CaseStatus.JOINED}),
-    # A case returned by the court or by the prosecutor for additional investigation (CPC 290.3) reopens.
+    # The supervising prosecutor approves the indictment and sends the case to court, or returns it for
+    # additional investigation (CPC 290.3).
+    CaseStatus.INDICTMENT: frozenset({CaseStatus.SENT_TO_COURT, CaseStatus.INVESTIGATION}),
+    # A case returned by the court for additional investigation reopens.
     CaseStatus.SENT_TO_COURT: frozenset({CaseStatus.INVESTIGATION}),
     # A termination quashed by the supervising prosecutor or the court resumes the investigation.
     CaseStatus.TERMINATED: frozenset({CaseStatus.INVESTIGATION}),
@@ -112,10 +123,19 @@ class Case(PublicIdModel):
     # Derived from the main article in force: drives the investigation and custody terms.
     category = models.PositiveSmallIntegerField(_("gravity category"), null=True, blank=True)
     main_article = models.CharField(_("main article"), max_length=32, blank=True)
+    # Derived: the current qualification as written ("177.2.3, 178.1"), for lists and the card's header.
+    articles = models.CharField(_("articles"), max_length=300, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.INVESTIGATION
     )
     investigation_due = models.DateField(_("investigation due"), null=True, blank=True)
+    # Derived from the running terms (investigation, measures, instructions, the indictment's review):
+    # the soonest one, so lists filter and sort on a column; rewritten by every service that moves a term.
+    next_due_at = models.DateTimeField(_("next term runs out at"), null=True, blank=True)
+    next_due_key = models.CharField(_("next term"), max_length=32, blank=True)
+    # Derived: someone is detained or arrested in the case right now.
+    in_custody = models.BooleanField(_("person in custody"), default=False)
+    indictment_submitted_at = models.DateTimeField(_("indictment submitted at"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     completion_grounds = models.TextField(_("grounds of completion"), blank=True)
     termination_ground = models.CharField(
@@ -157,6 +177,7 @@ class Case(PublicIdModel):
             models.Index(fields=["investigator", "status"], name="case_investigator_status"),
             models.Index(fields=["supervisor", "status"], name="case_supervisor_status"),
             models.Index(fields=["unit", "-opened_at"], name="case_unit_opened"),
+            models.Index(fields=["status", "next_due_at"], name="case_status_next_due"),
         ]
 
     def __str__(self) -> str:
@@ -326,6 +347,8 @@ class PreventiveMeasure(TimeStampedModel):
     )
     kind = models.CharField(_("kind"), max_length=24, choices=MeasureKind.choices)
     started_at = models.DateTimeField(_("started at"))
+    # Time already spent in detention counts into the arrest term (CPC 158.2): the term may start earlier.
+    term_started_at = models.DateTimeField(_("term counted from"), null=True, blank=True)
     rule_code = models.CharField(_("deadline rule"), max_length=64, blank=True)
     due_at = models.DateTimeField(_("runs out at"), null=True, blank=True)
     court_decision = models.CharField(_("court decision"), max_length=200, blank=True)
@@ -339,6 +362,7 @@ class PreventiveMeasure(TimeStampedModel):
         verbose_name = _("preventive measure")
         verbose_name_plural = _("preventive measures")
         ordering = ["case", "started_at", "pk"]
+        indexes = [models.Index(fields=["case", "ended_at"], name="measure_case_active")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.started_at:%Y-%m-%d})"

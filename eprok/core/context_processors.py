@@ -31,6 +31,28 @@ NAVIGATION: list[tuple[Any, str, frozenset[str] | None]] = [
     (_("Organisation"), "org:unit_list", None),
     (_("Calendar and terms"), "core:calendar", None),
     (_("Overdue terms"), "core:unit_deadlines", frozenset({Role.SUPERVISE, Role.REGISTER_MATERIALS})),
+    (
+        _("Crime reports"),
+        "materials:list",
+        frozenset({Role.REGISTER_MATERIALS, Role.INVESTIGATE, Role.SUPERVISE}),
+    ),
+    (_("Criminal cases"), "cases:list", frozenset({Role.INVESTIGATE, Role.SUPERVISE, Role.PROSECUTE})),
+    (  # the person registry: every casework role, and the administrators who merge duplicates
+        _("Persons"),
+        "persons:search",
+        frozenset(
+            {
+                Role.REGISTER_MATERIALS,
+                Role.INVESTIGATE,
+                Role.SUPERVISE,
+                Role.PROSECUTE,
+                Role.REGISTER_APPEALS,
+                Role.ANSWER_APPEALS,
+                Role.OPERATE_CALLS,
+                Role.ADMINISTER_USERS,
+            }
+        ),
+    ),
     (_("Criminal Code"), "criminal_code:article_list", None),
     (_("Audit log"), "audit:event_list", frozenset({Role.READ_AUDIT})),
 ]

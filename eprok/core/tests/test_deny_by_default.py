@@ -61,6 +61,8 @@ def keys(personas):
         "id": str(note.public_id),
         "prefix": token.prefix,
         "number": "120",
+        "tab": "parties",
+        "party_id": "1",
         "uidb64": "MQ",
         "token": "set-password",
     }

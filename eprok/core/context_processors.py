@@ -28,9 +28,6 @@ class NavItem:
 # (label, url name, the roles that open it; None = everyone signed in). Order is the menu's order.
 NAVIGATION: list[tuple[Any, str, frozenset[str] | None]] = [
     (_("My work"), "core:my_work", None),
-    (_("Organisation"), "org:unit_list", None),
-    (_("Calendar and terms"), "core:calendar", None),
-    (_("Overdue terms"), "core:unit_deadlines", frozenset({Role.SUPERVISE, Role.REGISTER_MATERIALS})),
     (
         _("Crime reports"),
         "materials:list",
@@ -53,7 +50,10 @@ NAVIGATION: list[tuple[Any, str, frozenset[str] | None]] = [
             }
         ),
     ),
+    (_("Overdue terms"), "core:unit_deadlines", frozenset({Role.SUPERVISE, Role.REGISTER_MATERIALS})),
+    (_("Calendar and terms"), "core:calendar", None),
     (_("Criminal Code"), "criminal_code:article_list", None),
+    (_("Organisation"), "org:unit_list", None),
     (_("Audit log"), "audit:event_list", frozenset({Role.READ_AUDIT})),
 ]
 

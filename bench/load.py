@@ -14,7 +14,7 @@ import statistics
 import threading
 import time
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,6 +69,11 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[rank - 1]
 
 
+# Gives each request its body and extra headers (e.g. a fresh Idempotency-Key); called from the
+# client threads, so it must be thread-safe (itertools.count is).
+BodyFactory = Callable[[], tuple[bytes, Mapping[str, str]]]
+
+
 class _Client:
     """One keep-alive connection; reconnects when the server closes it."""
 
@@ -76,8 +81,13 @@ class _Client:
         self.conn = http.client.HTTPConnection(host, port, timeout=timeout)
 
     def get(self, path: str, headers: Mapping[str, str]) -> tuple[int, int]:
+        return self.request("GET", path, headers)
+
+    def request(
+        self, method: str, path: str, headers: Mapping[str, str], body: bytes | None = None
+    ) -> tuple[int, int]:
         try:
-            self.conn.request("GET", path, headers=dict(headers))
+            self.conn.request(method, path, body=body, headers=dict(headers))
             response = self.conn.getresponse()
             body = response.read()
         except (OSError, http.client.HTTPException):
@@ -92,12 +102,19 @@ class _Client:
 
 
 def fetch(
-    host: str, port: int, path: str, headers: Mapping[str, str] | None = None, timeout: float = 30.0
+    host: str,
+    port: int,
+    path: str,
+    headers: Mapping[str, str] | None = None,
+    timeout: float = 30.0,
+    *,
+    method: str = "GET",
+    body: bytes | None = None,
 ) -> tuple[int, list[tuple[str, str]], bytes]:
-    """One GET on a fresh connection: (status, headers, body)."""
+    """One request (a GET by default) on a fresh connection: (status, headers, body)."""
     conn = http.client.HTTPConnection(host, port, timeout=timeout)
     try:
-        conn.request("GET", path, headers=dict(headers or {}))
+        conn.request(method, path, body=body, headers=dict(headers or {}))
         response = conn.getresponse()
         return response.status, response.getheaders(), response.read()
     finally:
@@ -116,11 +133,15 @@ def drive(
     warmup_requests: int = 5,
     expect_status: int = 200,
     timeout: float = 30.0,
+    method: str = "GET",
+    body_factory: BodyFactory | None = None,
 ) -> LoadResult:
     """GET `path` from `concurrency` threads until `duration` seconds pass or `max_requests` are sent.
 
     Each thread first sends `warmup_requests` unmeasured requests. A response with another status
-    than `expect_status`, or a broken connection, counts as an error.
+    than `expect_status`, or a broken connection, counts as an error. For a write give `method` and
+    `body_factory`, called once per request (warm-up included) for its body and extra headers; it is
+    called before the request's clock starts.
     """
     if host not in {"127.0.0.1", "localhost", "::1"}:
         raise ValueError("the load driver only talks to this machine")
@@ -150,26 +171,35 @@ def drive(
         statuses: Counter[int] = Counter()
         errors = sent = body_bytes = 0
         try:
+
+            def send() -> tuple[int, int]:
+                if body_factory is None:
+                    return client.request(method, path, sent_headers)
+                body, extra = body_factory()
+                began_box[0] = clock()
+                return client.request(method, path, {**sent_headers, **extra}, body)
+
+            clock = time.perf_counter
+            began_box = [0.0]
             for _ in range(warmup_requests):
                 with contextlib.suppress(OSError, http.client.HTTPException):
-                    client.get(path, sent_headers)
+                    send()
             try:
                 start_barrier.wait(timeout=barrier_timeout)
             except threading.BrokenBarrierError:
                 return
             deadline = clock_box[1]
-            clock = time.perf_counter
             while sent < quota:
-                began = clock()
+                began = began_box[0] = clock()
                 if began >= deadline:
                     break
                 sent += 1
                 try:
-                    status, size = client.get(path, sent_headers)
+                    status, size = send()
                 except (OSError, http.client.HTTPException):
                     errors += 1
                     continue
-                latencies.append(clock() - began)
+                latencies.append(clock() - began_box[0])
                 statuses[status] += 1
                 body_bytes += size
                 if status != expect_status:

@@ -36,7 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--scale",
         type=float,
         default=1.0,
-        help="multiplier over the base data set (1 = 1,000 employees and 1,000,000 audit events)",
+        help="multiplier over the base data set (1 = 1,000 employees, 1,000,000 audit events, 150,000 "
+        "persons, 100,000 crime reports and 30,000 criminal cases)",
     )
     parser.add_argument(
         "--database-url",
@@ -134,8 +135,10 @@ def main(argv: list[str]) -> int:
         _setup_django({}, process_env)
         from bench.scenarios import load
 
-        for name, scenario in load().items():
-            print(f"{name:<16} {scenario.title}")
+        registry = load()
+        width = max(map(len, registry), default=0) + 2
+        for name, scenario in registry.items():
+            print(f"{name:<{width}}{scenario.title}")
         return 0
 
     db = bench_database.create(database_url, WORK_DIR)

@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import random
 import time
-from collections.abc import Callable, Iterator
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from importlib import import_module
 from typing import Any
 
 from django.core.management import call_command, get_commands
+from django.core.management.color import no_style
 from django.db import connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from eprok.audit.chain import GENESIS_HASH, canonical_json, event_hash
@@ -37,6 +42,8 @@ class SeedPlan:
     progress: Progress = print
     # Figures the seeders report (rows, seconds), kept in the results JSON.
     report: dict[str, Any] = field(default_factory=dict)
+    # What one seeder leaves for a later one (e.g. the cases to open on seeded crime reports).
+    state: dict[str, Any] = field(default_factory=dict)
 
     def count(self, base: int, minimum: int = 1) -> int:
         return max(minimum, round(base * self.scale))
@@ -363,6 +370,201 @@ def _sqlite_drop_secondary_indexes(cursor: Any, table: str) -> list[str]:
     return [sql for _name, sql in indexes]
 
 
+def _sqlite_adapter(value: Any) -> Callable[[Any], Any] | None:
+    """How SQLite stores a Python value the way Django writes it (None: as it is)."""
+    if isinstance(value, dt.datetime):
+        return connection.ops.adapt_datetimefield_value
+    if isinstance(value, dt.date):
+        return dt.date.isoformat
+    if isinstance(value, uuid.UUID):
+        return _uuid_hex  # Django keeps UUIDs on SQLite as 32 hex digits
+    return None
+
+
+def _uuid_hex(value: uuid.UUID) -> str:
+    return value.hex
+
+
+def _adapt_any(value: Any) -> Any:
+    adapter = _sqlite_adapter(value)
+    return value if adapter is None else adapter(value)
+
+
+def bulk_insert(
+    table: str,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    batch_size: int = 10_000,
+    defer_indexes: bool = False,
+    progress: Progress | None = None,
+    label: str = "",
+    total: int | None = None,
+    analyze: bool = True,
+) -> dict[str, Any]:
+    """Insert `rows` (tuples in `columns` order, plain Python values) into `table` as fast as the
+    database allows: `COPY ... FROM STDIN` on PostgreSQL, `executemany` batches on SQLite.
+
+    `rows` may be a generator, but it must not query the database: the connection is busy streaming.
+
+    One transaction. `defer_indexes` drops the table's secondary indexes for the load and rebuilds them
+    in the same transaction; on PostgreSQL the table is analysed afterwards (`analyze`), so the planner
+    sees the seeded data as it would in a database that grew to that size.
+    Returns {"rows", "seconds", "rows_per_second", "method"}."""
+    started = time.perf_counter()
+    names = ", ".join(columns)
+    report_every = max(batch_size, 100_000)
+    what = label or table
+    done = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            method = "COPY"
+            recreate = _pg_drop_secondary_indexes(cursor, table) if defer_indexes else []
+            raw = cursor.cursor  # the psycopg cursor under Django's wrapper
+            with raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    done += 1
+                    if progress and done % report_every == 0:
+                        progress(f"{what}: {done:,}" + (f" / {total:,}" if total else ""))
+            if recreate:
+                method = "COPY, indexes rebuilt after"
+                if progress:
+                    progress(f"{what}: rebuilding {len(recreate)} indexes")
+                # Check the deferred foreign keys of the loaded rows now: ALTER TABLE refuses to run
+                # while their trigger events are pending.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                # Sorting in memory builds the indexes several times faster; local to this transaction.
+                cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+            for statement in recreate:
+                cursor.execute(statement)
+            if analyze:
+                cursor.execute(f"ANALYZE {table}")
+        else:
+            method = "executemany"
+            recreate = _sqlite_drop_secondary_indexes(cursor, table) if defer_indexes else []
+            sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
+            adapters: list[Callable[[Any], Any] | None] | None = None
+            batch: list[tuple[Any, ...]] = []
+            for row in rows:
+                if adapters is None:
+                    # Decided once from the first row; a column that starts with None adapts per value.
+                    adapters = [_adapt_any if v is None else _sqlite_adapter(v) for v in row]
+                batch.append(
+                    tuple(v if f is None or v is None else f(v) for v, f in zip(row, adapters, strict=True))
+                )
+                if len(batch) >= batch_size:
+                    cursor.executemany(sql, batch)
+                    done += len(batch)
+                    batch = []
+                    if progress and done % report_every == 0:
+                        progress(f"{what}: {done:,}" + (f" / {total:,}" if total else ""))
+            if batch:
+                cursor.executemany(sql, batch)
+                done += len(batch)
+            if recreate:
+                method = "executemany, indexes rebuilt after"
+                if progress:
+                    progress(f"{what}: rebuilding {len(recreate)} indexes")
+            for statement in recreate:
+                cursor.execute(statement)
+    seconds = time.perf_counter() - started
+    return {
+        "rows": done,
+        "seconds": round(seconds, 2),
+        "rows_per_second": round(done / seconds) if seconds > 0 else None,
+        "method": method,
+    }
+
+
+class ModelRows:
+    """Rows for one model's table given as tuples of *some* of its columns: the model's other concrete
+    columns are filled with their defaults, so a field added to the model later does not break seeding
+    (a new required column without a default does, with a message naming it). Columns given that the
+    model no longer has are dropped."""
+
+    def __init__(self, model: type[Model], columns: Sequence[str]) -> None:
+        fields = {str(f.column): f for f in model._meta.concrete_fields}
+        self.model = model
+        self.table = model._meta.db_table
+        self.keep = [i for i, name in enumerate(columns) if name in fields]
+        self.project = len(self.keep) != len(columns)
+        given = [columns[i] for i in self.keep]
+        # Columns not given: the primary key is left to the database, the others get their defaults.
+        missing = [name for name, f in fields.items() if name not in set(given) and not f.primary_key]
+        self.columns = [*given, *missing]
+        self.defaults = tuple(self._default(fields[name]) for name in missing)
+
+    def _default(self, f: Any) -> Any:
+        if f.unique:
+            raise RuntimeError(f"{self.model.__name__}.{f.name} is unique: the seeder must give it")
+        if f.has_default():
+            value = f.get_default()
+            return json.dumps(value) if isinstance(value, dict | list) else value
+        if f.null:
+            return None
+        if f.empty_strings_allowed:
+            return ""
+        raise RuntimeError(
+            f"{self.model.__name__}.{f.name} is a new required column without a default: "
+            "teach the benchmark seeder (bench/seeding_casework.py) to fill it"
+        )
+
+    def rows(self, rows: Iterable[Sequence[Any]]) -> Iterator[tuple[Any, ...]]:
+        keep, defaults = self.keep, self.defaults
+        if self.project:
+            for row in rows:
+                yield (*(row[i] for i in keep), *defaults)
+        elif defaults:
+            for row in rows:
+                yield (*row, *defaults)
+        else:
+            yield from (tuple(row) for row in rows)
+
+    def has(self, column: str) -> bool:
+        return column in self.columns[: len(self.keep)]
+
+
+def insert_model_rows(
+    model: type[Model],
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    progress: Progress | None = None,
+    total: int | None = None,
+) -> dict[str, Any]:
+    """`bulk_insert` into a model's table (see ModelRows); indexes are deferred from
+    DEFER_INDEXES_FROM rows; primary keys given explicitly move the table's id sequence past them."""
+    table = ModelRows(model, columns)
+    figures = bulk_insert(
+        table.table,
+        table.columns,
+        table.rows(rows),
+        defer_indexes=(total or 0) >= DEFER_INDEXES_FROM,
+        progress=progress,
+        label=model._meta.db_table,
+        total=total,
+    )
+    if "id" in columns:
+        reset_sequences(model)
+    return figures
+
+
+def next_id(model: type[Model]) -> int:
+    """The first free primary key above the table's rows (seeders assign ids themselves)."""
+    last = model._default_manager.order_by("-pk").values_list("pk", flat=True).first()
+    return int(last or 0) + 1
+
+
+def reset_sequences(*models: type[Model]) -> None:
+    """Move the tables' id sequences past explicitly inserted ids (PostgreSQL; SQLite keeps track)."""
+    statements = connection.ops.sequence_reset_sql(no_style(), list(models))
+    if statements:
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+
+
 def bulk_insert_audit_events(
     count: int,
     *,
@@ -376,74 +578,32 @@ def bulk_insert_audit_events(
     `defer_indexes` (default: from DEFER_INDEXES_FROM rows) drops the secondary indexes for the load and
     rebuilds them in the same transaction.
     Returns {"events", "seconds", "rows_per_second", "method", "head_hash"}."""
-    table = AuditEvent._meta.db_table
-    started = time.perf_counter()
     last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS_HASH
+    head = [last]
+    # Read before the load: no other query can run on the connection while COPY streams the rows.
     rows = generate_audit_rows(count, prev_hash=last, actors=_actors(), seed=seed)
-    head = last
-    done = 0
-    columns = ", ".join(_COLUMNS)
-    report_every = max(batch_size, 100_000)
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            method = "COPY"
-            if defer_indexes is None:
-                defer_indexes = count >= DEFER_INDEXES_FROM
-            with connection.cursor() as cursor:
-                recreate = _pg_drop_secondary_indexes(cursor, table) if defer_indexes else []
-                if recreate:
-                    method = "COPY, indexes rebuilt after"
-                raw = cursor.cursor  # the psycopg cursor under Django's wrapper
-                with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-                        head = row[-1]
-                        done += 1
-                        if progress and done % report_every == 0:
-                            progress(f"audit events: {done:,} / {count:,}")
-                if recreate:
-                    if progress:
-                        progress(f"audit events: rebuilding {len(recreate)} indexes")
-                    # Sorting in memory builds the indexes several times faster; local to this transaction.
-                    cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
-                for statement in recreate:
-                    cursor.execute(statement)
-                cursor.execute(f"ANALYZE {table}")
-        else:
-            method = "executemany"
-            if defer_indexes is None:
-                defer_indexes = count >= DEFER_INDEXES_FROM
-            adapt = connection.ops.adapt_datetimefield_value
-            sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(_COLUMNS))})"  # noqa: S608
-            with connection.cursor() as cursor:
-                recreate = _sqlite_drop_secondary_indexes(cursor, table) if defer_indexes else []
-                if recreate:
-                    method = "executemany, indexes rebuilt after"
-                batch: list[tuple[Any, ...]] = []
-                for row in rows:
-                    batch.append((adapt(row[0]), *row[1:]))
-                    if len(batch) >= batch_size:
-                        cursor.executemany(sql, batch)
-                        done += len(batch)
-                        head = batch[-1][-1]
-                        batch = []
-                        if progress and done % report_every == 0:
-                            progress(f"audit events: {done:,} / {count:,}")
-                if batch:
-                    cursor.executemany(sql, batch)
-                    done += len(batch)
-                    head = batch[-1][-1]
-                if recreate and progress:
-                    progress(f"audit events: rebuilding {len(recreate)} indexes")
-                for statement in recreate:
-                    cursor.execute(statement)
-    seconds = time.perf_counter() - started
+
+    def chained() -> Iterator[tuple[Any, ...]]:
+        for row in rows:
+            head[0] = row[-1]
+            yield row
+
+    figures = bulk_insert(
+        AuditEvent._meta.db_table,
+        _COLUMNS,
+        chained(),
+        batch_size=batch_size,
+        defer_indexes=count >= DEFER_INDEXES_FROM if defer_indexes is None else defer_indexes,
+        progress=progress,
+        label="audit events",
+        total=count,
+    )
     return {
-        "events": done,
-        "seconds": round(seconds, 2),
-        "rows_per_second": round(done / seconds) if seconds > 0 else None,
-        "method": method,
-        "head_hash": head,
+        "events": figures["rows"],
+        "seconds": figures["seconds"],
+        "rows_per_second": figures["rows_per_second"],
+        "method": figures["method"],
+        "head_hash": head[0],
     }
 
 
@@ -460,11 +620,25 @@ def seed_audit_events(plan: SeedPlan) -> None:
 
 Seeder = Callable[[SeedPlan], None]
 
+
+def _casework(name: str) -> Seeder:
+    """A seeder of bench.seeding_casework, imported when it runs (that module builds on this one)."""
+
+    def run(plan: SeedPlan) -> None:
+        getattr(import_module("bench.seeding_casework"), name)(plan)
+
+    run.__name__ = name
+    return run
+
+
 # Run in order on a fresh, migrated database. Later modules append theirs (cases, persons, appeals...).
 SEEDERS: list[tuple[str, Seeder]] = [
     ("structure", seed_structure),
     ("employees", seed_employees),
     ("audit_events", seed_audit_events),
+    ("persons", _casework("seed_persons")),
+    ("materials", _casework("seed_materials")),  # also plans the cases, numbers included
+    ("cases", _casework("seed_cases")),
 ]
 
 

@@ -8,4 +8,5 @@ app_name = "bench"
 
 urlpatterns = [
     path("baseline/<slug:name>", views.baseline, name="baseline"),
+    path("one-row/<slug:name>", views.one_row, name="one_row"),
 ]

@@ -12,6 +12,7 @@ from bench.scenarios.base import REGISTRY, BenchContext, Scenario, ScenarioSkipp
 SCENARIO_MODULES = [
     "bench.scenarios.pages",
     "bench.scenarios.audit",
+    "bench.scenarios.casework",
 ]
 
 

@@ -8,7 +8,8 @@ both go through the same middleware, so the ratio is what the page's own work co
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from importlib import import_module
 from typing import Any
@@ -29,17 +30,51 @@ QUERY_SAMPLES = 5
 COLUMNS = ["view", "p50 ms", "p95 ms", "req/s", "queries/req", "vs baseline", "errors"]
 
 
-def count_queries(path: str, headers: Mapping[str, str], samples: int = QUERY_SAMPLES) -> float:
-    """Average number of SQL queries for GET `path`, served in-process through django.test.Client
-    (one unmeasured request first, so per-process caches are warm)."""
+def count_queries(
+    path: str,
+    headers: Mapping[str, str],
+    samples: int = QUERY_SAMPLES,
+    *,
+    method: str = "GET",
+    body: Callable[[], tuple[bytes, Mapping[str, str]]] | None = None,
+) -> float:
+    """Average number of SQL queries for `method` `path`, served in-process through django.test.Client
+    (one unmeasured request first, so per-process caches are warm). `body` gives each request's body
+    and extra headers (e.g. a fresh Idempotency-Key), for writes."""
+    return sum(len(q) for q in capture_queries(path, headers, samples, method=method, body=body)) / samples
+
+
+def capture_queries(
+    path: str,
+    headers: Mapping[str, str],
+    samples: int = QUERY_SAMPLES,
+    *,
+    method: str = "GET",
+    body: Callable[[], tuple[bytes, Mapping[str, str]]] | None = None,
+) -> list[list[dict[str, str]]]:
+    """The SQL of `samples` requests (after one unmeasured one), each as Django records it."""
     client = Client(raise_request_exception=False)
-    client.get(path, headers=dict(headers))
-    total = 0
+
+    def send() -> None:
+        if method == "GET":
+            client.get(path, headers=dict(headers))
+            return
+        data, extra = body() if body is not None else (b"", {})
+        client.generic(
+            method,
+            path,
+            data,
+            content_type=str(extra.get("Content-Type", "application/json")),
+            headers={**headers, **{k: v for k, v in extra.items() if k != "Content-Type"}},
+        )
+
+    send()
+    captured_all = []
     for _ in range(samples):
         with CaptureQueriesContext(connection) as captured:
-            client.get(path, headers=dict(headers))
-        total += len(captured.captured_queries)
-    return total / samples
+            send()
+        captured_all.append(list(captured.captured_queries))
+    return captured_all
 
 
 def signed_in_session(user: Any) -> str:
@@ -81,12 +116,44 @@ def _merge_cookies(cookie_header: str, set_cookies: list[str]) -> str:
     return "; ".join(f"{key}={morsel.value}" for key, morsel in jar.items())
 
 
+@dataclass
+class Captured:
+    """The target's response, captured once, and the bare view that returns the same bytes."""
+
+    headers: dict[str, str]
+    body: bytes
+    content_type: str
+    baseline_path: str
+
+
+def target_row(label: str, result: LoadResult, queries: float, ratio: float | None) -> list[Any]:
+    return [
+        label,
+        result.p50_ms,
+        result.p95_ms,
+        result.rps,
+        queries,
+        None if ratio is None else f"{ratio:.0%}",
+        result.errors,
+    ]
+
+
+def load_notes(ctx: BenchContext) -> list[str]:
+    return [
+        f"{ctx.concurrency} concurrent keep-alive clients for {ctx.duration:g} s each;"
+        " latency measured by the client (loopback round trip included).",
+        "queries/req: in-process through django.test.Client on the same database.",
+    ]
+
+
 class PageVsBaseline(Scenario):
     """GET `path` for a signed-in user vs the bare view returning the same bytes."""
 
     needs_server = True
     path = "/"
     label = ""
+    method = "GET"
+    expect_status = 200
 
     def credentials(self, ctx: BenchContext) -> dict[str, str]:
         raise NotImplementedError
@@ -104,7 +171,13 @@ class PageVsBaseline(Scenario):
             raise ScenarioSkipped(reason)
         ctx.state[self.name] = {"headers": self.credentials(ctx)}
 
-    def _measure(self, ctx: BenchContext, path: str, headers: Mapping[str, str]) -> LoadResult:
+    def request_body(self) -> Callable[[], tuple[bytes, Mapping[str, str]]] | None:
+        """For a write: what gives each request its body and extra headers (None for a GET)."""
+        return None
+
+    def _measure(
+        self, ctx: BenchContext, path: str, headers: Mapping[str, str], *, expect_status: int = 200
+    ) -> LoadResult:
         assert ctx.server is not None
         return drive(
             ctx.server.host,
@@ -114,64 +187,58 @@ class PageVsBaseline(Scenario):
             concurrency=ctx.concurrency,
             duration=ctx.duration,
             max_requests=ctx.max_requests,
+            method=self.method,
+            body_factory=self.request_body(),
+            expect_status=expect_status,
         )
 
-    def run(self, ctx: BenchContext) -> ScenarioResult:
+    def capture(self, ctx: BenchContext) -> Captured:
+        """Fetch the target once as the user, keep its bytes for the bare view, check that view."""
         server = ctx.server
         assert server is not None
         headers: dict[str, str] = dict(ctx.state[self.name]["headers"])
-        status, response_headers, body = fetch(server.host, server.port, self.path, headers)
-        if status != 200:
+        factory = self.request_body()
+        body, extra = factory() if factory is not None else (None, {})
+        status, response_headers, content = fetch(
+            server.host, server.port, self.path, {**headers, **extra}, method=self.method, body=body
+        )
+        if status != self.expect_status:
             raise ScenarioSkipped(
-                f"GET {self.path} answered {status}, not 200: the scenario's setup is wrong"
+                f"{self.method} {self.path} answered {status}, not {self.expect_status}: "
+                f"the scenario's setup is wrong ({content[:300]!r})"
             )
         set_cookies = [value for name, value in response_headers if name.lower() == "set-cookie"]
         if "Cookie" in headers and set_cookies:
             headers["Cookie"] = _merge_cookies(headers["Cookie"], set_cookies)
         content_type = next((v for n, v in response_headers if n.lower() == "content-type"), "text/html")
-        baseline_path = write_baseline(ctx.baseline_dir, self.name, body, content_type)
-        b_status, _h, b_body = fetch(server.host, server.port, baseline_path)
-        if b_status != 200 or len(b_body) != len(body):
+        baseline_path = write_baseline(ctx.baseline_dir, self.name, content, content_type)
+        b_status, _h, b_body = fetch(
+            server.host, server.port, baseline_path, extra, method=self.method, body=body
+        )
+        if b_status != 200 or len(b_body) != len(content):
             raise RuntimeError(
-                f"the baseline view answered {b_status} with {len(b_body)} bytes, not {len(body)}"
+                f"the baseline view answered {b_status} with {len(b_body)} bytes, not {len(content)}"
             )
+        return Captured(headers, content, content_type, baseline_path)
 
-        target_queries = count_queries(self.path, headers)
-        baseline_queries = count_queries(baseline_path, {})
+    def run(self, ctx: BenchContext) -> ScenarioResult:
+        captured = self.capture(ctx)
+        headers, body, baseline_path = captured.headers, captured.body, captured.baseline_path
+        target_queries = count_queries(self.path, headers, method=self.method, body=self.request_body())
+        baseline_queries = count_queries(baseline_path, {}, method=self.method, body=self.request_body())
         ctx.progress(f"{self.name}: {len(body):,} bytes; measuring the baseline, then {self.path}")
         baseline = self._measure(ctx, baseline_path, {})
-        target = self._measure(ctx, self.path, headers)
+        target = self._measure(ctx, self.path, headers, expect_status=self.expect_status)
         ratio = target.rps / baseline.rps if baseline.rps else None
         rows: list[list[Any]] = [
-            [
-                f"{self.label} {self.path}",
-                target.p50_ms,
-                target.p95_ms,
-                target.rps,
-                target_queries,
-                None if ratio is None else f"{ratio:.0%}",
-                target.errors,
-            ],
-            [
-                f"bare view, same {len(body):,} bytes",
-                baseline.p50_ms,
-                baseline.p95_ms,
-                baseline.rps,
-                baseline_queries,
-                "100%",
-                baseline.errors,
-            ],
-        ]
-        notes = [
-            f"{ctx.concurrency} concurrent keep-alive clients for {ctx.duration:g} s each;"
-            " latency measured by the client (loopback round trip included).",
-            "queries/req: in-process through django.test.Client on the same database.",
+            target_row(f"{self.label} {self.path}", target, target_queries, ratio),
+            target_row(f"bare view, same {len(body):,} bytes", baseline, baseline_queries, 1.0),
         ]
         return ScenarioResult(
             title=self.title,
             columns=COLUMNS,
             rows=rows,
-            notes=notes,
+            notes=load_notes(ctx),
             data={
                 "path": self.path,
                 "bytes": len(body),

@@ -26,9 +26,10 @@ from eprok.materials.services import (
     material_start_check,
     material_transfer,
 )
-from eprok.org.grants import has_role
+from eprok.org.grants import forget_grants, has_role
 from eprok.org.models import Employee, Unit
 from eprok.org.roles import Role
+from eprok.org.services import role_assignment_grant
 from eprok.persons.models import PartyRole, Person
 
 
@@ -149,7 +150,7 @@ FATES: tuple[tuple[str, int], ...] = (
     ("refused", 16),
     ("transferred", 5),
     ("joined", 3),
-    ("open_case", 24),  # the cases seeder opens a criminal case on it
+    ("open_case", 30),  # the cases seeder opens a criminal case on it
 )
 DAYS_BACK = {
     "fresh": 0,
@@ -209,13 +210,17 @@ def _staff() -> list[Staff]:
         .exclude(code="baku-xetai")
         .order_by("code")
     ):
-        eligible = [
-            e
-            for e in Employee.objects.filter(unit=unit, is_active=True).order_by("username")
-            if has_role(e, Role.INVESTIGATE, unit) or has_role(e, Role.SUPERVISE, unit)
-        ]
-        if eligible:
-            staffs.append(Staff(unit, eligible[0], eligible, supervisor))
+        employees = list(Employee.objects.filter(unit=unit, is_active=True).order_by("username"))
+        if not employees:
+            continue
+        eligible = [e for e in employees if has_role(e, Role.INVESTIGATE, unit)]
+        if not eligible:
+            # The demo staff has about one employee per district office; let them investigate the
+            # district's reports, as a district prosecutor's office's own investigator would.
+            role_assignment_grant(actor=None, employee=employees[0], role=Role.INVESTIGATE, unit=unit)
+            forget_grants(employees[0])
+            eligible = [employees[0]]
+        staffs.append(Staff(unit, eligible[0], eligible, supervisor))
     return staffs
 
 
@@ -298,7 +303,7 @@ def _act(material: Material, rng: random.Random, count: int) -> Material:
 
 
 def seed_materials(
-    *, rng: random.Random, people: list[Person], companies: list[Person], per_unit: int = 12, xetai: int = 110
+    *, rng: random.Random, people: list[Person], companies: list[Person], per_unit: int = 14, xetai: int = 130
 ) -> MaterialsReport:
     """Register and take through their course about `xetai` reports in Xətai and `per_unit` elsewhere."""
     report = MaterialsReport()

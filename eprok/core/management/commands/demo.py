@@ -28,9 +28,16 @@ class Command(BaseCommand):
         from eprok.org.seeding import DEMO_PASSWORD, seed
 
         call_command("migrate", interactive=False, verbosity=0)
+        from eprok.cases.seeding import seed_casework
+
         with work_context(WorkContext(source="cli")):
             report, logins = seed(scale=1)
+            casework = seed_casework()
         self.stdout.write(f"seeded: units +{report.units_created}, employees +{report.employees_created}")
+        if casework.materials is not None:
+            self.stdout.write(
+                f"seeded: crime reports +{casework.materials.created}, criminal cases +{casework.opened}"
+            )
         self.stdout.write("")
         self.stdout.write("Demo logins (development only) — password for all: " + DEMO_PASSWORD)
         header = f"{'login':<11} {'role':<28} {'unit':<44} {'TOTP secret':<34} code"

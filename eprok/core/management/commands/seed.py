@@ -33,3 +33,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"demo staff: {EMPLOYEES_PER_SCALE * scale} generated employees plus the demo logins"
             )
+            from eprok.cases.seeding import seed_casework
+
+            with work_context(WorkContext(source="cli")):
+                casework = seed_casework()
+            if casework.materials is not None:
+                self.stdout.write(
+                    f"casework: crime reports +{casework.materials.created}, "
+                    f"criminal cases +{casework.opened}"
+                )

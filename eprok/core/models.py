@@ -117,7 +117,7 @@ class DeadlineRule(TranslatedNameMixin, TimeStampedModel):
     start_event_az = models.CharField(_("start event (Azerbaijani)"), max_length=255)
     start_event_en = models.CharField(_("start event (English)"), max_length=255, blank=True)
     start_event_ru = models.CharField(_("start event (Russian)"), max_length=255, blank=True)
-    unit = models.CharField(_("unit"), max_length=16, choices=DeadlineUnit.choices)
+    unit = models.CharField(_("unit of time"), max_length=16, choices=DeadlineUnit.choices)
     length = models.PositiveIntegerField(_("length"))
     extension_steps = models.JSONField(_("extension steps"), default=list, blank=True)
     max_total_length = models.PositiveIntegerField(_("maximum length with extensions"), null=True, blank=True)

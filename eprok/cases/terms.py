@@ -21,6 +21,7 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -284,7 +285,9 @@ def refresh(case: Case) -> None:
 
     Runs inside the caller's transaction (the case row is already locked by the service).
     """
-    running = running_terms(case)
+    # Labels are composed in English and translated for each reader (eprok.core.calendar.tracking).
+    with translation.override("en"):
+        running = running_terms(case)
     open_keys = set(
         TrackedDeadline.objects.filter(
             owner_type=tracking.owner_type_of(case), owner_id=case.pk, state=DeadlineState.OPEN
@@ -302,7 +305,7 @@ def refresh(case: Case) -> None:
             unit=case.unit,
             responsible=responsible,
             title=case.number,
-            label=str(label),
+            label=label,
             url=url,
         )
     investigation = running.get(INVESTIGATION_KEY)
@@ -356,6 +359,37 @@ def next_deadline(case: Case) -> Deadline | None:
     except (DeadlineRule.DoesNotExist, ExtensionRefused):
         logger.warning("Cannot explain term %s of case %s", key, case.number)
     return None
+
+
+@dataclass(frozen=True)
+class StoredDue:
+    """The soonest running term as the case row stores it: what the card's header shows without a query.
+
+    Its explanation (the rows and the rule it is computed from) is loaded when the reader opens it.
+    """
+
+    label: Any
+    due: dt.date  # the last day of a term in days or months; the moment (a datetime) of a term in hours
+    ends_at: dt.datetime
+
+    @property
+    def due_is_moment(self) -> bool:
+        return isinstance(self.due, dt.datetime)
+
+    @property
+    def is_overdue(self) -> bool:
+        return timezone.now() >= self.ends_at
+
+
+def stored_next_due(case: Case) -> StoredDue | None:
+    """The case's `next_due_at` as a due date: a term in days ends at the midnight after its last day."""
+    if not case.next_due_key or case.next_due_at is None:
+        return None
+    local = timezone.localtime(case.next_due_at)
+    due: dt.date = case.next_due_at
+    if local.time() == dt.time.min:
+        due = local.date() - dt.timedelta(days=1)
+    return StoredDue(label=next_label(case), due=due, ends_at=case.next_due_at)
 
 
 def next_label(case: Case) -> Any:

@@ -175,7 +175,13 @@ def unit_deadlines(request: HttpRequest) -> HttpResponse:
             **HELP,
             "page": page,
             "items": [
-                (row, tracking.due_day(row), row.ends_at <= now, tracking.module_name(row.owner_type))
+                (
+                    row,
+                    tracking.due_day(row),
+                    row.ends_at <= now,
+                    tracking.module_name(row.owner_type),
+                    tracking.display_label(row.label),
+                )
                 for row in page.object_list
             ],
             "units": units,

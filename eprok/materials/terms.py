@@ -65,7 +65,7 @@ def track_check(material: Material, deadline: Deadline) -> Any:
         unit=material.unit,
         responsible=material.assignee,
         title=material.number,
-        label=str(TRACK_LABEL),
+        label=TRACK_LABEL,
         url=material.get_absolute_url(),
     )
 

@@ -54,6 +54,17 @@ def owner_type_of(owner: models.Model) -> str:
     return owner._meta.label_lower
 
 
+def _english(label: Any) -> str:
+    """A label is stored as its English source text, so every reader sees it in their own language."""
+    with translation.override("en"):
+        return str(label)
+
+
+def display_label(text: str) -> str:
+    """The stored label in the active language: each part ("Preventive measure: Arrest") translated."""
+    return ": ".join(gettext(part) for part in text.split(": "))
+
+
 def deadline_track(
     *,
     owner: models.Model,
@@ -62,11 +73,15 @@ def deadline_track(
     unit: Any,
     responsible: Any,
     title: str,
-    label: str,
+    label: Any,
     url: str,
 ) -> TrackedDeadline:
-    """Record (or update) the running term `key` of `owner`; a changed due date re-arms its alerts."""
+    """Record (or update) the running term `key` of `owner`; a changed due date re-arms its alerts.
+
+    Pass `label` as a translatable (lazy) text, or English text built from such parts joined by ": ".
+    """
     ends_at = deadline.ends_at()
+    label = _english(label)
     row, created = TrackedDeadline.objects.get_or_create(
         owner_type=owner_type_of(owner),
         owner_id=owner.pk,
@@ -166,7 +181,7 @@ def my_work_items(user: Any) -> list[WorkItem]:
             title=row.title,
             url=row.url,
             module=module_name(row.owner_type),
-            kind=row.label,
+            kind=display_label(row.label),
             due=due_day(row),
         )
         for row in my_deadlines(user=user)
@@ -205,10 +220,11 @@ def _alert(row: TrackedDeadline, level: int) -> None:
         return
     # Notifications are stored text: written in the service's default language.
     with translation.override(settings.LANGUAGE_CODE):
+        label = display_label(row.label)
         if level == AlertLevel.OVERDUE:
-            title = gettext("Overdue: %(label)s, %(title)s") % {"label": row.label, "title": row.title}
+            title = gettext("Overdue: %(label)s, %(title)s") % {"label": label, "title": row.title}
         else:
-            title = gettext("Due soon: %(label)s, %(title)s") % {"label": row.label, "title": row.title}
+            title = gettext("Due soon: %(label)s, %(title)s") % {"label": label, "title": row.title}
         body = gettext("The term runs out at %(when)s.") % {
             "when": timezone.localtime(row.ends_at).strftime("%d.%m.%Y %H:%M")
         }

@@ -64,7 +64,7 @@ def test_keys_belong_to_their_client(personas):
         operation="test.create",
         key="k-1",
         payload={"a": 1},
-        create=lambda: UnitFactory(code="other"),
+        create=lambda: Unit.objects.create(code="other", name_az="Başqa bölmə", path="/x/"),
         result_key=lambda unit: unit.code,
         load=lambda code: Unit.objects.get(code=code),
     )

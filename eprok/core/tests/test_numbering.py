@@ -70,6 +70,6 @@ def test_a_pattern_that_could_repeat_or_break_urls_is_refused(pattern):
 
 
 def test_format_number_fills_every_placeholder():
-    assert format_number("{prefix}.{unit}.{yy}.{year}.{seq:03d}", prefix="P", unit="ab", year=2026, seq=7) == (
-        "P.AB.26.2026.007"
-    )
+    assert format_number(
+        "{prefix}.{unit}.{yy}.{year}.{seq:03d}", prefix="P", unit="ab", year=2026, seq=7
+    ) == ("P.AB.26.2026.007")

@@ -100,7 +100,9 @@ def test_the_alert_command_reports_what_it_sent(personas, capsys):
 
 
 def test_the_unit_list_shows_overdue_terms_in_the_users_units_only(personas):
-    RoleAssignmentFactory(employee=personas.superior, role="supervise", unit=personas.city, include_subunits=True)
+    RoleAssignmentFactory(
+        employee=personas.superior, role="supervise", unit=personas.city, include_subunits=True
+    )
     RoleAssignmentFactory(employee=personas.outsider, role="supervise", unit=personas.other_unit)
     _track(personas, personas.colleague, start=_ago(10))
     _soon(personas, personas.admin)
@@ -112,7 +114,9 @@ def test_the_unit_list_shows_overdue_terms_in_the_users_units_only(personas):
 
 
 def test_the_unit_list_page_is_for_unit_heads_and_supervisors(client, personas):
-    RoleAssignmentFactory(employee=personas.superior, role="supervise", unit=personas.city, include_subunits=True)
+    RoleAssignmentFactory(
+        employee=personas.superior, role="supervise", unit=personas.city, include_subunits=True
+    )
     _track(personas, personas.colleague, start=_ago(10))
     assert_access_matrix(
         client,
@@ -122,8 +126,12 @@ def test_the_unit_list_page_is_for_unit_heads_and_supervisors(client, personas):
     )
 
 
-def test_the_unit_list_page_names_the_overdue_record(client, personas, signed_in, django_assert_max_num_queries):
-    RoleAssignmentFactory(employee=personas.superior, role="supervise", unit=personas.city, include_subunits=True)
+def test_the_unit_list_page_names_the_overdue_record(
+    client, personas, signed_in, django_assert_max_num_queries
+):
+    RoleAssignmentFactory(
+        employee=personas.superior, role="supervise", unit=personas.city, include_subunits=True
+    )
     for owner in (personas.colleague, personas.outsider, personas.admin):
         _track(personas, owner, start=_ago(10))
     signed_in(personas.superior)
@@ -134,11 +142,38 @@ def test_the_unit_list_page_names_the_overdue_record(client, personas, signed_in
 
 
 def test_recompute_runs_every_registered_recomputer(personas, capsys):
-    calls = []
-    tracking.register_recomputer("test.thing", lambda: calls.append(1) or 3)
+    calls: list[int] = []
+
+    def recompute() -> int:
+        calls.append(1)
+        return 3
+
+    tracking.register_recomputer("test.thing", recompute)
     try:
         call_command("recompute_deadlines")
     finally:
         tracking._RECOMPUTERS.pop("test.thing", None)
     assert calls == [1]
     assert "test.thing: 3 records" in capsys.readouterr().out
+
+
+def test_a_label_is_shown_in_each_readers_language(personas):
+    from django.utils import translation
+    from django.utils.translation import gettext_lazy
+
+    with translation.override("az"):
+        tracking.deadline_track(
+            owner=personas.colleague,
+            key="check",
+            deadline=_deadline(_ago(1)),
+            unit=personas.unit,
+            responsible=personas.investigator,
+            title="X",
+            label=gettext_lazy("Overdue terms"),
+            url="/records/x/",
+        )
+    assert TrackedDeadline.objects.get().label == "Overdue terms"
+    for language, expected in (("az", "Vaxtı keçmiş müddətlər"), ("en", "Overdue terms")):
+        with translation.override(language):
+            kinds = [i.kind for i in tracking.my_work_items(personas.investigator)]
+        assert kinds == [expected]

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterator
-from typing import Any
-
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from eprok.core.access import deny
+from eprok.core.exports import table_response
 from eprok.org.models import Unit
 
 from .. import access, selectors, services
@@ -60,18 +56,6 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render_page(request, template, context)
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _cell(value: Any) -> Any:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet (CSV injection).
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _header() -> list[str]:
     return [
         _("Number"),
@@ -88,13 +72,6 @@ def _header() -> list[str]:
     ]
 
 
-def _csv_lines(rows: Iterator[tuple[Any, ...]]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(_header())
-    for row in rows:
-        yield writer.writerow([_cell(value) for value in row])
-
-
 @cases_view
 @require_GET
 def case_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
@@ -105,26 +82,13 @@ def case_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     )
     rows = selectors.case_export_rows(user=request.user, filters=filters)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    if fmt == "csv":
-        response: HttpResponseBase = StreamingHttpResponse(
-            _csv_lines(rows), content_type="text/csv; charset=utf-8"
-        )
-    else:
-        from openpyxl import Workbook
-
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet(title=_("Criminal cases")[:31])
-        sheet.append(_header())
-        for row in rows:
-            sheet.append([_cell(value) for value in row])
-        buffer = io.BytesIO()
-        book.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="criminal-cases-{stamp}.{fmt}"'
-    return response
+    return table_response(
+        fmt=fmt,
+        filename=f"criminal-cases-{stamp}",
+        sheet_title=_("Criminal cases"),
+        header=_header(),
+        rows=rows,
+    )
 
 
 @cases_view

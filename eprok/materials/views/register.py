@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -19,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from eprok.core.access import deny
 from eprok.core.errors import ApplicationError
+from eprok.core.exports import table_response
 from eprok.materials import access, selectors, services
 from eprok.materials.forms import (
     MaterialFilterForm,
@@ -84,18 +82,6 @@ def material_list(request: HttpRequest) -> HttpResponse:
     return _render(request, template, context)
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _cell(value: Any) -> Any:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet (CSV injection).
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _export_header() -> list[str]:
     return [
         _("Number"),
@@ -152,14 +138,6 @@ def _export_values(row: tuple[Any, ...]) -> list[Any]:
     ]
 
 
-def _csv_lines(rows: Iterator[tuple[Any, ...]]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(_export_header())
-    for row in rows:
-        values = _export_values(row)
-        yield writer.writerow([_cell(v.isoformat() if hasattr(v, "isoformat") else v) for v in values])
-
-
 @materials_view
 @require_GET
 def material_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
@@ -170,26 +148,13 @@ def material_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     )
     rows = selectors.material_export_rows(user=request.user, filters=filters)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    if fmt == "csv":
-        response: HttpResponseBase = StreamingHttpResponse(
-            _csv_lines(rows), content_type="text/csv; charset=utf-8"
-        )
-    else:
-        from openpyxl import Workbook
-
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet(title=_("Crime reports")[:31])
-        sheet.append(_export_header())
-        for row in rows:
-            sheet.append([_cell(v) for v in _export_values(row)])
-        buffer = io.BytesIO()
-        book.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="crime-reports-{stamp}.{fmt}"'
-    return response
+    return table_response(
+        fmt=fmt,
+        filename=f"crime-reports-{stamp}",
+        sheet_title=_("Crime reports"),
+        header=_export_header(),
+        rows=(_export_values(row) for row in rows),
+    )
 
 
 @materials_view

@@ -3,21 +3,19 @@ other modules embed in their "add a party" forms."""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from eprok.core.exports import table_response
 from eprok.persons import access, selectors, services
 from eprok.persons.forms import (
     PersonFilterForm,
@@ -80,18 +78,6 @@ def search(request: HttpRequest) -> HttpResponse:
     return render_page(request, template, context)
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _cell(value: Any) -> Any:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet (CSV injection).
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _export_header() -> list[str]:
     return [
         _("Identifier"),
@@ -130,46 +116,32 @@ def _export_filters(request: HttpRequest, file_format: str) -> selectors.PersonF
     return filters
 
 
-def _filename(ext: str) -> str:
-    return f"persons-{timezone.localtime().strftime('%Y%m%d-%H%M')}.{ext}"
+def _filename() -> str:
+    return f"persons-{timezone.localtime().strftime('%Y%m%d-%H%M')}"
+
+
+def _export(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    filters = _export_filters(request, fmt)
+    rows = selectors.person_export_rows(user=request.user, filters=filters)
+    return table_response(
+        fmt=fmt,
+        filename=_filename(),
+        sheet_title=_("Persons"),
+        header=_export_header(),
+        rows=(_export_row(person) for person in rows),
+    )
 
 
 @persons_view
 @require_GET
 def export_csv(request: HttpRequest) -> HttpResponseBase:
-    filters = _export_filters(request, "csv")
-    rows = selectors.person_export_rows(user=request.user, filters=filters)
-
-    def lines() -> Iterator[str]:
-        writer = csv.writer(_Echo())
-        yield "\ufeff" + writer.writerow(_export_header())
-        for person in rows:
-            yield writer.writerow([_cell(v) for v in _export_row(person)])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
-    return response
+    return _export(request, "csv")
 
 
 @persons_view
 @require_GET
-def export_xlsx(request: HttpRequest) -> HttpResponse:
-    from openpyxl import Workbook
-
-    filters = _export_filters(request, "xlsx")
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("Persons")[:31])
-    sheet.append(_export_header())
-    for person in selectors.person_export_rows(user=request.user, filters=filters):
-        sheet.append([_cell(v) for v in _export_row(person)])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{_filename("xlsx")}"'
-    return response
+def export_xlsx(request: HttpRequest) -> HttpResponseBase:
+    return _export(request, "xlsx")
 
 
 # --- the picker (embedded by materials, cases and other modules) -----------------------------------

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from eprok.audit.services import audit_record, diff
 from eprok.core.errors import Conflict, ValidationFailed
+from eprok.core.locking import lock_row
 from eprok.criminal_code.references import InvalidReference, Reference, parse_reference
 from eprok.org.grants import has_role
 from eprok.org.roles import Role
@@ -29,7 +30,6 @@ from ..models import (
     Qualification,
 )
 
-STALE_MESSAGE = _("The record was changed by someone else; reload it and try again.")
 # A clock a few minutes ahead of the server's is not a moment "in the future".
 CLOCK_SKEW = dt.timedelta(minutes=5)
 MAX_TEXT = 20_000
@@ -42,14 +42,8 @@ _ARTICLE_SPLIT = re.compile(r"[,;\s]+")
 
 def locked(case: Case, expected_version: int | None) -> Case:
     """The case's row, locked until commit; Conflict when the caller saw an older version."""
-    row = (
-        Case.objects.select_for_update(of=("self",))
-        .select_related("unit", "investigator", "supervisor", "joined_into")
-        .get(pk=case.pk)
-    )
-    if expected_version is not None and row.version != expected_version:
-        raise Conflict(STALE_MESSAGE, code="stale_version", details={"version": row.version})
-    return row
+    rows = Case.objects.select_related("unit", "investigator", "supervisor", "joined_into")
+    return lock_row(rows, case.pk, expected_version)
 
 
 def move(case: Case, to: str) -> None:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from eprok.core.calendar.deadlines import Extension, may_grant_extension
 from eprok.core.errors import Conflict, Forbidden, ValidationFailed
+from eprok.core.locking import StaleVersion
 from eprok.org.models import Unit
 from eprok.org.roles import Role
 from eprok.persons.models import PartyRole
@@ -35,7 +36,6 @@ from ..models import (
     Transfer,
 )
 from ._base import (
-    STALE_MESSAGE,
     articles_text,
     audit,
     author_of,
@@ -95,7 +95,7 @@ def case_extend_investigation(
     with transaction.atomic():
         case = locked(case, expected_version)
         if terms.investigation_rule_code(case.category) != code:
-            raise Conflict(STALE_MESSAGE, code="stale_version")
+            raise StaleVersion()
         if case.status != CaseStatus.INVESTIGATION:
             raise Conflict(
                 _("Only the term of a running investigation is extended (the case is “%(status)s”).")

@@ -40,7 +40,7 @@ def test_xlsx_holds_the_rows_with_moments_in_local_time():
     response = table_response(
         fmt="xlsx", filename="x", sheet_title="Cinayət işləri", header=["Ad", "Vaxt"], rows=[["@cmd", MOMENT]]
     )
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.content)).active  # type: ignore[attr-defined]
     rows = list(sheet.iter_rows(values_only=True))
     assert rows == [("Ad", "Vaxt"), ("'@cmd", timezone.localtime(MOMENT).replace(tzinfo=None))]
 

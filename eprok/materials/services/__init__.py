@@ -8,7 +8,7 @@ status goes through `base._transition`, which enforces the TRANSITIONS table nex
 The cases register calls `material_mark_case_opened` inside its own `case_open` transaction.
 """
 
-from eprok.materials.services.base import STALE_MESSAGE
+from eprok.core.locking import STALE_MESSAGE
 from eprok.materials.services.check import (
     material_add_action,
     material_add_party,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from eprok.audit.services import audit_record, diff
 from eprok.core.errors import Conflict, ValidationFailed
+from eprok.core.locking import lock_row
 from eprok.materials import terms
 from eprok.materials.models import (
     TRANSITIONS,
@@ -18,7 +19,6 @@ from eprok.materials.models import (
     MaterialStatus,
 )
 
-STALE_MESSAGE = _("The record was changed by someone else; reload it and try again.")
 # A clock a few minutes ahead of the server's is not a registration "in the future".
 CLOCK_SKEW = dt.timedelta(minutes=5)
 MAX_GROUNDS = 20_000
@@ -29,14 +29,8 @@ MAX_GROUNDS = 20_000
 
 def _locked(material: Material, expected_version: int | None) -> Material:
     """The material's row, locked until commit; Conflict when the caller saw an older version."""
-    locked = (
-        Material.objects.select_for_update(of=("self",))
-        .select_related("unit", "assignee", "transferred_to_unit", "joined_to")
-        .get(pk=material.pk)
-    )
-    if expected_version is not None and locked.version != expected_version:
-        raise Conflict(STALE_MESSAGE, code="stale_version", details={"version": locked.version})
-    return locked
+    rows = Material.objects.select_related("unit", "assignee", "transferred_to_unit", "joined_to")
+    return lock_row(rows, material.pk, expected_version)
 
 
 def _move(material: Material, to: str) -> None:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from eprok.audit.services import audit_record, diff
 from eprok.core.errors import Conflict, ValidationFailed
+from eprok.core.locking import STALE_MESSAGE, check_version
 from eprok.persons import names
 from eprok.persons.models import (
     Person,
@@ -44,7 +45,7 @@ ALL_FIELDS = tuple(dict.fromkeys(NATURAL_FIELDS + LEGAL_FIELDS))
 # The earliest plausible date of birth of a living party to a proceeding.
 EARLIEST_BIRTH_DATE = dt.date(1900, 1, 1)
 
-STALE = _("The record was changed by someone else; reload it and try again.")
+STALE = STALE_MESSAGE
 MERGED = _("This record was merged into another one; change the surviving record instead.")
 
 
@@ -184,8 +185,7 @@ def _lock(person: Person) -> Person:
 
 
 def _check_version(person: Person, expected_version: int | None) -> None:
-    if expected_version is not None and expected_version != person.version:
-        raise Conflict(STALE, code="stale_version")
+    check_version(person, expected_version)
 
 
 @transaction.atomic

@@ -2,8 +2,10 @@
 
 No live_server: it flushes the database between tests, and the audit table refuses that. The
 server is a gunicorn subprocess on a throwaway SQLite file, prepared with `migrate`, the
-structure seed (when that command exists) and `e2e_fixture`. Its socket is bound here and handed
-over by file descriptor, so requests simply queue until the worker is up: no port race, no sleeps.
+structure seed (when that command exists) and `e2e_fixture`: the auditor of the first journey and,
+once the structure is seeded, the casework employees of unit baku-xetai (CASEWORK_EMPLOYEES), each
+with a password and TOTP secret of their own. Its socket is bound here and handed over by file
+descriptor, so requests simply queue until the worker is up: no port race, no sleeps.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import subprocess
 import sys
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -35,12 +37,32 @@ CHROMIUM_ARGS = [
 AXE_JS = Path(settings.BASE_DIR) / "eprok" / "core" / "static" / "vendor" / "axe" / "axe.min.js"
 
 
+# The casework journey's employees: key -> (login, last name, first name, ROLE:UNIT grants), all in
+# unit baku-xetai of the structure seed. The supervisor approves the indictment, so is not on the team.
+CASEWORK_UNIT = "baku-xetai"
+CASEWORK_EMPLOYEES: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
+    "registrar": ("e2e.registrar", "Həsənova", "Leyla", (f"register_materials:{CASEWORK_UNIT}",)),
+    "investigator": ("e2e.investigator", "Quliyev", "Rauf", (f"investigate:{CASEWORK_UNIT}",)),
+    "supervisor": ("e2e.supervisor", "Məmmədov", "Tofiq", (f"supervise:{CASEWORK_UNIT}",)),
+}
+
+
+@dataclass(frozen=True)
+class E2EUser:
+    username: str
+    password: str
+    totp_secret: str
+    full_name: str
+
+
 @dataclass(frozen=True)
 class E2EServer:
     url: str
     username: str
     password: str
     totp_secret: str
+    # CASEWORK_EMPLOYEES by key; empty where the structure seed is missing (no unit baku-xetai).
+    users: dict[str, E2EUser] = field(default_factory=dict)
 
 
 def _require_browser() -> None:
@@ -83,6 +105,34 @@ def _manage(env: dict[str, str], *args: str, check: bool = True) -> subprocess.C
     return result
 
 
+def _casework_users(env: dict[str, str]) -> dict[str, E2EUser]:
+    """Create the casework employees, each with a password and TOTP secret of their own."""
+    import pyotp
+
+    users = {}
+    for key, (username, last_name, first_name, grants) in CASEWORK_EMPLOYEES.items():
+        password = "e2e-" + pyotp.random_base32()[:20]
+        secret = pyotp.random_base32()
+        roles = [arg for grant in grants for arg in ("--role", grant)]
+        _manage(
+            {**env, "E2E_PASSWORD": password, "E2E_TOTP_SECRET": secret},
+            "e2e_fixture",
+            "--username",
+            username,
+            "--unit",
+            CASEWORK_UNIT,
+            "--last-name",
+            last_name,
+            "--first-name",
+            first_name,
+            *roles,
+        )
+        users[key] = E2EUser(
+            username=username, password=password, totp_secret=secret, full_name=f"{last_name} {first_name}"
+        )
+    return users
+
+
 @pytest.fixture(scope="session")
 def e2e_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[E2EServer]:
     _require_browser()
@@ -101,6 +151,7 @@ def e2e_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[E2EServer]:
     _manage(
         {**env, "E2E_PASSWORD": password, "E2E_TOTP_SECRET": secret}, "e2e_fixture", "--username", username
     )
+    users = _casework_users(env) if seeded.returncode == 0 else {}
 
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -140,7 +191,7 @@ def e2e_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[E2EServer]:
             raise RuntimeError(
                 f"the e2e server did not start: {exc}\n{(workdir / 'gunicorn.log').read_text()}"
             ) from exc
-        yield E2EServer(url=url, username=username, password=password, totp_secret=secret)
+        yield E2EServer(url=url, username=username, password=password, totp_secret=secret, users=users)
     finally:
         if process.poll() is None:
             process.terminate()

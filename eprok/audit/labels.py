@@ -58,3 +58,9 @@ def known_action_prefixes() -> list[str]:
         parts = action.split(".")
         prefixes.update(".".join(parts[:i]) for i in range(1, len(parts)))
     return sorted(prefixes)
+
+
+def register_labels(labels: dict[str, Any]) -> None:
+    """A module adds the labels of its own actions (from its AppConfig.ready)."""
+    for action, label in labels.items():
+        ACTION_LABELS.setdefault(action, label)

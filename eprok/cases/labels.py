@@ -42,7 +42,6 @@ ACTION_LABELS: dict[str, Any] = {
 
 def register() -> None:
     """Add the labels to the audit viewer's table, which shows an action without one as its code."""
-    from eprok.audit import labels
+    from eprok.audit.labels import register_labels
 
-    for action, label in ACTION_LABELS.items():
-        labels.ACTION_LABELS.setdefault(action, label)
+    register_labels(ACTION_LABELS)

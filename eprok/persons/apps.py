@@ -8,6 +8,7 @@ class PersonsConfig(AppConfig):
     verbose_name = _("Persons")
 
     def ready(self) -> None:
-        from eprok.persons import explain
+        from eprok.persons import explain, labels
 
         explain.register()
+        labels.register()

@@ -25,3 +25,10 @@ def test_the_action_filter_suggests_every_prefix():
     prefixes = known_action_prefixes()
     assert {"org", "org.employee", "accounts.login", "audit"} <= set(prefixes)
     assert "org.employee.created" not in prefixes
+
+
+def test_the_casework_modules_label_their_actions():
+    assert str(action_label("materials.material.registered")) != "materials.material.registered"
+    assert str(action_label("persons.person.merged")) != "persons.person.merged"
+    assert str(action_label("cases.case.opened")) != "cases.case.opened"
+    assert {"materials", "persons", "cases"} <= set(known_action_prefixes())

@@ -36,6 +36,10 @@ ACTION_LABELS: dict[str, Any] = {
     "audit.log.read": _("Audit log read"),
     "audit.log.exported": _("Audit log exported"),
     "audit.event.read": _("Audit event opened"),
+    # Saved filters of lists
+    "core.saved_filter.created": _("Saved filter created"),
+    "core.saved_filter.updated": _("Saved filter changed"),
+    "core.saved_filter.deleted": _("Saved filter deleted"),
     # Access
     "access.denied": _("Access denied"),
     "access.explained": _("Access explained to an administrator"),

@@ -261,3 +261,35 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+# --- saved filters of lists (eprok.core.saved_filters) ------------------------------------------------
+
+
+class SavedFilter(TimeStampedModel):
+    """A filter of a list (crime reports, cases, persons, ...) saved by an employee under a name."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.CASCADE,
+        related_name="saved_filters",
+    )
+    list_name = models.CharField(
+        _("list"), max_length=32, help_text=_("The list's URL name, e.g. cases:list.")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    query = models.CharField(_("query string"), max_length=1000, blank=True)
+
+    class Meta:
+        verbose_name = _("saved filter")
+        verbose_name_plural = _("saved filters")
+        ordering = ["owner", "list_name", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "list_name", "name"], name="core_savedfilter_unique_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

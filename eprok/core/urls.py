@@ -14,4 +14,6 @@ urlpatterns = [
     path("calendar/rules/", views_calendar.rule_list, name="deadline_rules"),
     path("calendar/calculator/", views_calendar.calculator, name="deadline_calculator"),
     path("deadlines/", views_calendar.unit_deadlines, name="unit_deadlines"),
+    path("saved-filters/", views.saved_filter_save, name="saved_filter_save"),
+    path("saved-filters/<int:pk>/delete/", views.saved_filter_delete, name="saved_filter_delete"),
 ]

@@ -10,7 +10,8 @@ from django.shortcuts import render
 from django.template import loader
 from django.utils import timezone
 from django.utils.translation import get_language
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from eprok.core import guides, mywork
 from eprok.core.context_processors import prime_unread_count
@@ -79,3 +80,54 @@ def server_error(request: HttpRequest) -> HttpResponse:
     # No request context: the database or the session may be what failed.
     template = loader.get_template("core/500.html")
     return HttpResponseServerError(template.render({"request_id": getattr(request, "request_id", "")}))
+
+
+@login_required
+@require_POST
+def saved_filter_save(request: HttpRequest) -> HttpResponse:
+    """Save the filters of a list; back to the list with those filters applied."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from eprok.core import saved_filters
+    from eprok.core.errors import ApplicationError
+
+    list_name = request.POST.get("list_name", "")
+    if list_name not in saved_filters.SAVABLE_LISTS:
+        raise Http404
+    try:
+        saved = saved_filters.saved_filter_save(
+            actor=request.user,
+            list_name=list_name,
+            name=request.POST.get("name", ""),
+            query=request.POST.get("query", ""),
+        )
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+        return redirect(list_name)
+    messages.success(request, _("The filter was saved."))
+    return redirect(saved_filters.list_url(saved))
+
+
+@login_required
+@require_POST
+def saved_filter_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from eprok.core import saved_filters
+    from eprok.core.access import deny
+    from eprok.core.models import SavedFilter
+
+    saved = SavedFilter.objects.filter(pk=pk, owner_id=request.user.pk).first()
+    if saved is None:
+        deny(
+            request.user,
+            action="core.saved_filter.delete",
+            target_type="core.savedfilter",
+            target_key=str(pk),
+            visible=False,
+        )
+    saved_filters.saved_filter_delete(actor=request.user, saved=saved)
+    messages.success(request, _("The filter was deleted."))
+    return redirect(saved.list_name)

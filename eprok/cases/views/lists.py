@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from eprok.core.access import deny
 from eprok.core.exports import table_response
+from eprok.core.saved_filters import saved_filters
 from eprok.org.models import Unit
 
 from .. import access, selectors, services
@@ -33,6 +34,9 @@ def _sort_links(request: HttpRequest, current: str) -> dict[str, dict[str, str]]
     return links
 
 
+LIST_NAME = "cases:list"
+
+
 @cases_view
 @require_GET
 def case_list(request: HttpRequest) -> HttpResponse:
@@ -52,6 +56,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "can_dashboard": access.can_see_dashboard(request.user),
         "export_max_rows": selectors.EXPORT_MAX_ROWS,
     }
+    if request.headers.get("HX-Request") != "true":
+        context["saved"] = saved_filters(user=request.user, list_name=LIST_NAME)
+        context["list_name"] = LIST_NAME
     template = "cases/_results.html" if request.headers.get("HX-Request") == "true" else "cases/list.html"
     return render_page(request, template, context)
 

@@ -73,3 +73,13 @@ def test_only_the_owner_deletes_a_filter(client, personas, audit_events):
     assert_access_matrix(client, personas, url, {"investigator": 302}, method="post")
     assert not SavedFilter.objects.filter(pk=saved.pk).exists()
     assert len(audit_events("core.saved_filter.deleted")) == 1
+
+
+def test_the_case_list_offers_the_employees_saved_filters(client, personas, signed_in):
+    saved_filters.saved_filter_save(
+        actor=personas.investigator, list_name="cases:list", name="Həbsdə olanlar", query="custody=1"
+    )
+    signed_in(personas.investigator)
+    html = client.get("/cases/").content.decode()
+    assert "Həbsdə olanlar" in html and 'href="/cases/?custody=1"' in html
+    assert 'name="list_name" value="cases:list"' in html

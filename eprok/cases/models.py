@@ -11,9 +11,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from eprok.cases.links import case_url
 from eprok.core.models import PublicIdModel, TimeStampedModel
 from eprok.persons.models import PartyRole
 
@@ -184,11 +184,19 @@ class Case(PublicIdModel):
         return self.number
 
     def get_absolute_url(self) -> str:
-        return reverse("cases:detail", kwargs={"number": self.number})
+        return case_url("cases:detail", self.number)
 
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def status_label(self) -> str:
+        """get_status_display() without rebuilding (and translating) the whole list of choices."""
+        try:
+            return str(CaseStatus(self.status).label)
+        except ValueError:
+            return self.status
 
 
 class Qualification(TimeStampedModel):
@@ -282,6 +290,14 @@ class CaseParty(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.person_id} ({self.role})"
+
+    @property
+    def role_label(self) -> str:
+        """get_role_display() without rebuilding (and translating) the whole list of choices."""
+        try:
+            return str(PartyRole(self.role).label)
+        except ValueError:
+            return self.role
 
 
 class ActKind(models.TextChoices):

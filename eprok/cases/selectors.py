@@ -155,15 +155,73 @@ def filter_unit(*, user: Any, filters: CaseFilter) -> Unit | None:
     return Unit.objects.filter(code=code[:64]).only("pk", "path", "code").first()
 
 
-def case_list(*, user: Any, filters: CaseFilter | None = None, unit: Unit | None = None) -> QuerySet[Case]:
-    """The cases `user` may see, filtered and sorted; one query per page (plus the count)."""
+# What the employees joined to a case show: their names (str() falls back to the username).
+EMPLOYEE_FIELDS = ("public_id", "username", "last_name", "first_name", "patronymic")
+# What the API's list shows of a case, its unit and its people (CaseOut).
+LIST_FIELDS = (
+    "public_id",
+    "number",
+    "unit",
+    "investigator",
+    "supervisor",
+    "opened_at",
+    "category",
+    "main_article",
+    "articles",
+    "status",
+    "investigation_due",
+    "next_due_at",
+    "next_due_key",
+    "in_custody",
+    "version",
+    "unit__code",
+    "unit__path",
+    "unit__name_az",
+    "unit__name_en",
+    "unit__name_ru",
+    *(f"{role}__{name}" for role in ("investigator", "supervisor") for name in EMPLOYEE_FIELDS),
+)
+
+
+# What the register's page shows: the API's list without the identifiers and the supervisor.
+PAGE_FIELDS = (
+    "number",
+    "unit",
+    "investigator",
+    "opened_at",
+    "category",
+    "articles",
+    "status",
+    "next_due_at",
+    "in_custody",
+    "unit__name_az",
+    "unit__name_en",
+    "unit__name_ru",
+    *(f"investigator__{name}" for name in EMPLOYEE_FIELDS),
+)
+
+
+def case_list(
+    *,
+    user: Any,
+    filters: CaseFilter | None = None,
+    unit: Unit | None = None,
+    fields: tuple[str, ...] = LIST_FIELDS,
+) -> QuerySet[Case]:
+    """The cases `user` may see, filtered and sorted, with `fields` (and the rows they reach) only;
+    one query per page (plus the count)."""
     filters = filters or CaseFilter()
     if unit is None and filters.unit:
         unit = filter_unit(user=user, filters=filters)
         if unit is None:
             return Case.objects.none()
-    queryset = filtered(access.visible_to(user), filters, unit=unit).select_related(
-        "unit", "investigator", "supervisor"
+    base = (
+        access.visible_to(user) if unit is None else access.visible_in(user, unit, subunits=filters.subunits)
+    )
+    queryset = (
+        filtered(base, filters, unit=unit)
+        .select_related(*sorted({name.split("__")[0] for name in fields if "__" in name}))
+        .only(*fields)
     )
     return queryset.order_by(*SORTS.get(filters.sort, SORTS[DEFAULT_SORT]))
 
@@ -225,39 +283,65 @@ TABS = ("parties", "acts", "measures", "instructions", "term", "qualification", 
 DEFAULT_TAB = "parties"
 
 
+# The columns of the rows joined to the case that the card and the API's case show (the case's own are
+# all read); a case it was separated from or joined into is read only when there is one.
+CARD_RELATED_FIELDS = (
+    "unit__code",
+    "unit__path",
+    "unit__name_az",
+    "unit__name_en",
+    "unit__name_ru",
+    *(f"{role}__{name}" for role in ("investigator", "supervisor") for name in EMPLOYEE_FIELDS),
+    "material__number",
+)
+
+
+def card_queryset() -> QuerySet[Case]:
+    """The case with what its card shows of the unit, the investigator, the supervisor and the report."""
+    return Case.objects.select_related("unit", "investigator", "supervisor", "material").only(
+        *(f.name for f in Case._meta.concrete_fields), *CARD_RELATED_FIELDS
+    )
+
+
 @dataclass
 class CaseCard:
     """The case's header and one tab, each loaded with a fixed number of queries.
 
     The header is the case row (with the unit, investigator and supervisor) and its soonest running term
-    with its explanation; the tabs are loaded on demand (htmx), so the card page stays within its budget.
+    as the row stores it; the term's explanation is loaded when the reader opens it (or computed here
+    with `explain=True`, for the API), and the tabs are loaded on demand (htmx).
     """
 
     case: Case
     can_edit: bool
     can_supervise: bool
+    next_due: terms.StoredDue | None
     next_deadline: Deadline | None
     next_label: Any
     tab: str
     data: dict[str, Any] = field(default_factory=dict)
 
 
-def case_card(*, user: Any, number: str, tab: str = DEFAULT_TAB, header: bool = True) -> CaseCard:
-    """The header and the chosen tab: 1 query for the case, 0-2 for the next term, 1-5 for the tab.
-
-    `header=False` skips the next term's explanation (a tab loaded into a card already shown).
-    """
-    case = access.get_case_for(user, number)
+def case_card(*, user: Any, number: str, tab: str = DEFAULT_TAB, explain: bool = False) -> CaseCard:
+    """The header and the chosen tab: 1 query for the case, 1-5 for the tab (0-2 more with `explain`)."""
+    case = access.get_case_for(user, number, queryset=card_queryset())
     tab = tab if tab in TABS else DEFAULT_TAB
     return CaseCard(
         case=case,
         can_edit=access.can_edit(user, case),
         can_supervise=access.can_supervise(user, case),
-        next_deadline=terms.next_deadline(case) if header else None,
+        next_due=terms.stored_next_due(case),
+        next_deadline=terms.next_deadline(case) if explain else None,
         next_label=terms.next_label(case),
         tab=tab,
         data=tab_data(case=case, tab=tab),
     )
+
+
+def next_term(*, user: Any, number: str) -> tuple[Case, Deadline | None, Any]:
+    """The case's soonest running term with its explanation (what the card's header opens into)."""
+    case = access.get_case_for(user, number, queryset=card_queryset())
+    return case, terms.next_deadline(case), terms.next_label(case)
 
 
 def tab_data(*, case: Case, tab: str) -> dict[str, Any]:
@@ -265,8 +349,20 @@ def tab_data(*, case: Case, tab: str) -> dict[str, Any]:
     return loader(case)
 
 
+# What the parties tab and the API show of a person.
+PARTY_PERSON_FIELDS = tuple(
+    f"person__{name}"
+    for name in ("public_id", "kind", "last_name", "first_name", "patronymic", "legal_name", "birth_date")
+)
+
+
 def _parties(case: Case) -> dict[str, Any]:
-    rows = list(CaseParty.objects.filter(case=case).select_related("person").order_by("until", "role", "pk"))
+    rows = list(
+        CaseParty.objects.filter(case=case)
+        .select_related("person")
+        .only(*(f.name for f in CaseParty._meta.concrete_fields), *PARTY_PERSON_FIELDS)
+        .order_by("until", "role", "pk")
+    )
     return {
         "current": [p for p in rows if p.until is None],
         "past": [p for p in rows if p.until is not None],

@@ -42,6 +42,7 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("<str:number>/", views.case_detail, name="detail"),
     path("<str:number>/tabs/<slug:tab>/", views.case_tab, name="tab"),
+    path("<str:number>/term/", views.case_next_term, name="next_term"),
     *(
         path(f"<str:number>/{route}", views.case_action, {"action": name}, name=name)
         for route, name in _CASE_ACTIONS

@@ -17,7 +17,7 @@ from eprok.core.access import deny
 from eprok.core.calendar.deadlines import may_grant_extension
 from eprok.materials.models import Material, MaterialStatus
 from eprok.materials.terms import check_rule
-from eprok.org.grants import has_role, unit_scope
+from eprok.org.grants import active_grants, has_role, unit_scope
 from eprok.org.models import Unit
 from eprok.org.roles import Role
 
@@ -44,6 +44,30 @@ def visible_to(user: Any) -> QuerySet[Material]:
     if not signed_in(user):
         return Material.objects.none()
     return Material.objects.filter(unit_filter(user) | Q(assignee_id=user.pk))
+
+
+def reads_all_of(user: Any, unit: Any, *, subunits: bool = False) -> bool:
+    """Whether the user reads the register of `unit` (with `subunits`, of its whole subtree).
+
+    Every report registered there is then visible to the user, so a register filtered to that unit
+    needs no visibility condition (see visible_in).
+    """
+    for grant in active_grants(user):
+        if grant.role not in READER_ROLES:
+            continue
+        if grant.include_subunits and unit.path.startswith(grant.unit_path):
+            return True
+        if not subunits and grant.unit_id == unit.pk:
+            return True
+    return False
+
+
+def visible_in(user: Any, unit: Any, *, subunits: bool = False) -> QuerySet[Material]:
+    """visible_to(user) for a register filtered to reports of `unit`: the same rows, without the
+    visibility condition (and its joins) when the user reads the register of all that the filter keeps."""
+    if signed_in(user) and reads_all_of(user, unit, subunits=subunits):
+        return Material.objects.all()
+    return visible_to(user)
 
 
 def can_register(user: Any, unit: Unit | None = None) -> bool:

@@ -57,10 +57,10 @@ def _expected(request: HttpRequest, body: VersionIn) -> int | None:
     return int(raw)
 
 
-def _deadline(material: Material) -> dict[str, Any] | None:
+def _deadline(material: Material, extensions: Any = None) -> dict[str, Any] | None:
     if not material.is_open:
         return None
-    deadline = terms.check_deadline(material)
+    deadline = terms.check_deadline(material, extensions=extensions)
     return {
         "rule": deadline.rule_code,
         "due": deadline.due,
@@ -69,14 +69,19 @@ def _deadline(material: Material) -> dict[str, Any] | None:
     }
 
 
-def _detail(material: Material) -> dict[str, Any]:
+def _detail(material: Material, *, new: bool = False) -> dict[str, Any]:
+    """The report as the API shows it; `new`: registered by this request, so it has no parties, check
+    steps, extensions or joined reports yet, and they are not looked for."""
+    parties = [] if new else material.parties.all()
+    actions = [] if new else material.actions.all()
+    extensions = [] if new else material.extensions.all()
     return {
         **{
             name: getattr(material, name)
             for name in MaterialDetailOut.model_fields
             if hasattr(material, name)
         },
-        "check_deadline": _deadline(material),
+        "check_deadline": _deadline(material, extensions),
         "parties": [
             {
                 "id": p.pk,
@@ -85,7 +90,7 @@ def _detail(material: Material) -> dict[str, Any]:
                 "role": p.role,
                 "note": p.note,
             }
-            for p in material.parties.all()
+            for p in parties
         ],
         "actions": [
             {
@@ -95,7 +100,7 @@ def _detail(material: Material) -> dict[str, Any]:
                 "description": a.description,
                 "recorded_by": a.recorded_by.full_name,
             }
-            for a in material.actions.all()
+            for a in actions
         ],
         "extensions": [
             {
@@ -107,7 +112,7 @@ def _detail(material: Material) -> dict[str, Any]:
                 "granted_at": e.created_at,
                 "check_round": e.check_round,
             }
-            for e in material.extensions.all()
+            for e in extensions
         ],
         "joined_to": material.joined_to.number if material.joined_to else None,
     }
@@ -115,6 +120,11 @@ def _detail(material: Material) -> dict[str, Any]:
 
 def _reload(request: HttpRequest, material: Material) -> dict[str, Any]:
     return _detail(selectors.material_get(user=request.user, number=material.number))
+
+
+def _registered(material: Material) -> dict[str, Any]:
+    """A report registered by this request, read back as stored (one query, without its children)."""
+    return _detail(Material.objects.select_related("unit", "assignee").get(pk=material.pk), new=True)
 
 
 def _unit(code: str | None, field: str) -> Unit:
@@ -201,7 +211,7 @@ def material_register(request: HttpRequest, payload: RegisterIn) -> Any:
         result_key=lambda m: str(m.public_id),
         load=lambda key: Material.objects.get(public_id=key),
     )
-    return Status(201 if created else 200, _reload(request, material))
+    return Status(201, _registered(material)) if created else Status(200, _reload(request, material))
 
 
 @router.get(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -82,7 +83,8 @@ class MaterialFilterForm(UsaFormMixin, forms.Form):
         label=_("Order"), required=False, choices=[(key, SORT_LABELS[key]) for key in SORTS]
     )
 
-    def __init__(self, *args: Any, units: list[Unit] | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, units: Sequence[Any] | None = None, **kwargs: Any) -> None:
+        """`units`: the unit filter's choices (each with code, depth and name), e.g. register_units()."""
         super().__init__(*args, **kwargs)
         if units is not None:
             unit_choices = [("", _("All units")), *((u.code, "— " * u.depth + u.name) for u in units)]

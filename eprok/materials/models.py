@@ -7,10 +7,15 @@ case is opened, opening is refused, the report is transferred by jurisdiction, o
 
 from __future__ import annotations
 
+import unicodedata
+from typing import Any
+from urllib.parse import quote
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from eprok.core.models import PublicIdModel, TimeStampedModel
@@ -77,6 +82,24 @@ class RefusalGround(models.TextChoices):
     UNDER_AGE = "39.1.6", _("Person under the age of criminal responsibility (CPC 39.1.6)")
     NO_COMPLAINT = "39.1.7", _("No complaint of the victim in private prosecution (CPC 39.1.7)")
     OTHER = "other", _("Other ground under the law")
+
+
+# The card's URL with a placeholder, reversed once per process (per script prefix and URLconf): a list
+# page links every row to its card, and reverse() walks the URLconf each time.
+_NUMBER = "materialnumberplaceholder"
+# The characters of a summary a list shows.
+SUMMARY_PREVIEW = 120
+_DETAIL_URLS: dict[tuple[str, Any], str] = {}
+
+
+def _detail_url(number: str) -> str:
+    key = (get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    pattern = _DETAIL_URLS.get(key)
+    if pattern is None:
+        pattern = _DETAIL_URLS[key] = reverse("materials:detail", kwargs={"number": _NUMBER})
+    if not number or "/" in number:
+        raise NoReverseMatch(f"materials:detail: {number!r} is not a report number")
+    return pattern.replace(_NUMBER, quote(number, safe="!$&'()*+,;=/~:@"))
 
 
 class Material(PublicIdModel):
@@ -188,11 +211,25 @@ class Material(PublicIdModel):
         return self.number
 
     def get_absolute_url(self) -> str:
-        return reverse("materials:detail", kwargs={"number": self.number})
+        return _detail_url(self.number)
 
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def status_label(self) -> str:
+        """get_status_display() without rebuilding (and translating) the whole list of choices."""
+        try:
+            return str(MaterialStatus(self.status).label)
+        except ValueError:
+            return self.status
+
+    @property
+    def summary_preview(self) -> str:
+        """The summary as `truncatechars:120` shows it, without its per-character walk for a short one."""
+        text = unicodedata.normalize("NFC", self.summary)
+        return text if len(text) <= SUMMARY_PREVIEW else Truncator(self.summary).chars(SUMMARY_PREVIEW)
 
 
 class MaterialParty(TimeStampedModel):

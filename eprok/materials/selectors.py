@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from eprok.audit.models import AuditEvent
 from eprok.audit.selectors import AuditFilter
 from eprok.audit.selectors import filtered as audit_filtered
 from eprok.core.calendar.deadlines import Deadline
+from eprok.core.collation import az_sort_key
 from eprok.materials import access, terms
 from eprok.materials.models import (
     OPEN_STATUSES,
@@ -26,7 +29,7 @@ from eprok.materials.models import (
     MaterialStatus,
     SavedFilter,
 )
-from eprok.org.grants import unit_scope
+from eprok.org.grants import active_grants, unit_scope
 from eprok.org.models import Employee, RoleAssignment, Unit
 from eprok.org.roles import Role
 from eprok.org.selectors import active_assignments
@@ -78,11 +81,21 @@ def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def filtered(qs: QuerySet[Material], filters: MaterialFilter, *, user: Any) -> QuerySet[Material]:
+def filter_unit(filters: MaterialFilter, units: Sequence[UnitChoice] = ()) -> Any:
+    """The unit the filter names (None if there is none): found among `units` (the filter's choices,
+    when already read) or read by its code."""
+    found = next((unit for unit in units if unit.code == filters.unit), None)
+    return found or Unit.objects.filter(code=filters.unit).only("pk", "path").first()
+
+
+def filtered(
+    qs: QuerySet[Material], filters: MaterialFilter, *, user: Any, unit: Any = None
+) -> QuerySet[Material]:
+    """`qs` narrowed by `filters`; `unit` is the unit the filter names, if already found (filter_unit)."""
     if filters.number:
         qs = qs.filter(number__icontains=filters.number.strip())
     if filters.unit:
-        unit = Unit.objects.filter(code=filters.unit).only("pk", "path").first()
+        unit = unit if unit is not None else filter_unit(filters)
         if unit is None:
             return qs.none()
         qs = qs.filter(unit__path__startswith=unit.path) if filters.subunits else qs.filter(unit_id=unit.pk)
@@ -121,11 +134,71 @@ def filtered(qs: QuerySet[Material], filters: MaterialFilter, *, user: Any) -> Q
     return qs
 
 
-def material_list(*, user: Any, filters: MaterialFilter | None = None) -> QuerySet[Material]:
-    """Visible reports matching `filters`, in the chosen order, with what the list's columns show."""
+# What the API's list shows of a report, its unit and its assignee (MaterialOut).
+LIST_FIELDS = (
+    "public_id",
+    "number",
+    "unit",
+    "source",
+    "received_at",
+    "registered_at",
+    "is_anonymous",
+    "summary",
+    "articles",
+    "assignee",
+    "status",
+    "check_due",
+    "version",
+    "unit__code",
+    "unit__name_az",
+    "unit__name_en",
+    "unit__name_ru",
+    "assignee__public_id",
+    "assignee__last_name",
+    "assignee__first_name",
+    "assignee__patronymic",
+)
+
+
+# What the register's page shows: the API's list without the identifiers, the source and receipt.
+PAGE_FIELDS = (
+    "number",
+    "unit",
+    "registered_at",
+    "is_anonymous",
+    "summary",
+    "assignee",
+    "status",
+    "check_due",
+    "unit__name_az",
+    "unit__name_en",
+    "unit__name_ru",
+    "assignee__last_name",
+    "assignee__first_name",
+    "assignee__patronymic",
+)
+
+
+def material_list(
+    *,
+    user: Any,
+    filters: MaterialFilter | None = None,
+    units: Sequence[UnitChoice] = (),
+    fields: tuple[str, ...] = LIST_FIELDS,
+) -> QuerySet[Material]:
+    """Visible reports matching `filters`, in the chosen order, with `fields` only (the API's list by
+    default; the page passes PAGE_FIELDS)."""
     filters = filters or MaterialFilter()
-    qs = filtered(access.visible_to(user), filters, user=user)
-    return qs.select_related("unit", "assignee").order_by(*SORTS.get(filters.sort, SORTS[DEFAULT_SORT]))
+    unit = filter_unit(filters, units) if filters.unit else None
+    base = (
+        access.visible_to(user) if unit is None else access.visible_in(user, unit, subunits=filters.subunits)
+    )
+    qs = filtered(base, filters, user=user, unit=unit)
+    return (
+        qs.select_related("unit", "assignee")
+        .only(*fields)
+        .order_by(*SORTS.get(filters.sort, SORTS[DEFAULT_SORT]))
+    )
 
 
 EXPORT_COLUMNS = (
@@ -212,6 +285,59 @@ def registration_units(*, user: Any) -> list[Unit]:
     from eprok.org.selectors import units_for_choice
 
     return [u for u in units_for_choice(user=user) if u.is_active and access.can_register(user, u)]
+
+
+@dataclass(frozen=True)
+class UnitChoice:
+    """A unit as a filter's choice shows it: indented under its parent, named in the active language."""
+
+    pk: int
+    code: str
+    path: str
+    depth: int
+    name: str
+
+
+@functools.lru_cache(maxsize=4096)
+def _name_key(name: str) -> tuple[tuple[int, int], ...]:
+    return az_sort_key(name)
+
+
+def register_units(*, user: Any) -> list[UnitChoice]:
+    """The choices of the register's unit filter: dashboard_units(user=user) as plain rows.
+
+    One query of the columns it shows, for the units the grants cover and those above them (no model
+    instances); the tree order, siblings in Azerbaijani alphabetical order, comes from each unit's path,
+    and the roles from the grants already in memory.
+    """
+    grants = [g for g in active_grants(user) if g.role in access.READER_ROLES]
+    if not grants:
+        return []
+    language = (get_language() or "az")[:2]
+    # The units the grants cover, and those above them (their names order the tree).
+    wanted = Q(pk__in={int(part) for g in grants for part in g.unit_path.strip("/").split("/") if part})
+    for grant in grants:
+        if grant.include_subunits:
+            wanted |= Q(path__startswith=grant.unit_path)
+    rows = Unit.objects.filter(wanted, is_active=True).values_list(
+        "pk", "code", "path", "depth", "name_az", "name_en", "name_ru"
+    )
+    named = {}
+    for pk, code, path, depth, name_az, name_en, name_ru in rows:
+        name = {"en": name_en, "ru": name_ru}.get(language) or name_az
+        named[pk] = UnitChoice(pk=pk, code=code, path=path, depth=depth, name=name)
+
+    def order(unit: UnitChoice) -> tuple[Any, ...]:
+        line = (named.get(int(part)) for part in unit.path.strip("/").split("/") if part)
+        # (name, path) per level: siblings by name, each one's subtree kept together.
+        return tuple((_name_key(above.name), above.path) for above in line if above is not None)
+
+    def readable(unit: UnitChoice) -> bool:
+        return any(
+            g.unit_id == unit.pk or (g.include_subunits and unit.path.startswith(g.unit_path)) for g in grants
+        )
+
+    return sorted((unit for unit in named.values() if readable(unit)), key=order)
 
 
 def dashboard_units(*, user: Any) -> list[Unit]:

@@ -7,6 +7,7 @@ current round of the check started and which extensions were granted in it.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -22,8 +23,23 @@ TRACK_KEY = "check"
 TRACK_LABEL = _("Preliminary check of a crime report")
 
 
+# The rule is statutory reference data that changes rarely: kept in the process for a few minutes (as
+# eprok.cases.terms keeps its rules), so a registration or a card does not read it every time.
+RULE_CACHE_SECONDS = 300
+_RULE: list[tuple[float, DeadlineRule]] = []
+
+
 def check_rule() -> DeadlineRule:
-    return DeadlineRule.objects.get(code=CHECK_RULE)
+    now = time.monotonic()
+    if _RULE and now - _RULE[0][0] < RULE_CACHE_SECONDS:
+        return _RULE[0][1]
+    rule = DeadlineRule.objects.get(code=CHECK_RULE)
+    _RULE[:] = [(now, rule)]
+    return rule
+
+
+def forget_rule() -> None:
+    _RULE.clear()
 
 
 def check_start(material: Material) -> dt.datetime:
@@ -56,8 +72,8 @@ def check_deadline(
     return compute_deadline(rule or check_rule(), check_start(material), extensions=granted)
 
 
-def track_check(material: Material, deadline: Deadline) -> Any:
-    """Index the running check term for "My work", alerts and overdue lists."""
+def track_check(material: Material, deadline: Deadline, *, new: bool = False) -> Any:
+    """Index the running check term for "My work", alerts and overdue lists (`new`: just registered)."""
     return tracking.deadline_track(
         owner=material,
         key=TRACK_KEY,
@@ -67,6 +83,7 @@ def track_check(material: Material, deadline: Deadline) -> Any:
         title=material.number,
         label=TRACK_LABEL,
         url=material.get_absolute_url(),
+        new=new,
     )
 
 

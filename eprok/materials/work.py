@@ -16,6 +16,7 @@ def recompute_check_terms() -> int:
     Walks the open reports in chunks with their extensions prefetched (bounded queries per chunk);
     returns how many were recomputed.
     """
+    terms.forget_rule()  # a rule changed in the database is read afresh
     rule = terms.check_rule()
     count = 0
     rows = (

@@ -178,7 +178,7 @@ def case_list(request: HttpRequest, page: Query[PageParams], filters: Query[Case
 )
 def case_get(request: HttpRequest, number: str) -> Any:
     require_scope(request, Scope.READ)
-    card = selectors.case_card(user=request.user, number=number)
+    card = selectors.case_card(user=request.user, number=number, explain=True)
     case = card.case
     services.case_record_view(actor=request.user, case=case, purpose="api")
     tabs = {

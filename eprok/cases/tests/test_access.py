@@ -124,6 +124,7 @@ def test_the_dashboard_opens_for_supervisors(client, personas, world):
 def test_the_card_and_its_tabs_open_for_the_team_and_the_supervisors_only(client, personas, world):
     number = world["case"].number
     assert_access_matrix(client, personas, f"/cases/{number}/", CARD)
+    assert_access_matrix(client, personas, f"/cases/{number}/term/", CARD)
     for tab in ("parties", "acts", "measures", "instructions", "term", "qualification", "history"):
         assert_access_matrix(client, personas, f"/cases/{number}/tabs/{tab}/", CARD)
         assert_access_matrix(client, personas, f"/cases/{number}/?tab={tab}", CARD)

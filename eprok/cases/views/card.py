@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from .. import selectors, services
 from ..labels import ACTION_LABELS
+from ..links import tab_url
 from ..models import Case
 from ._common import cases_view, render_page
 
@@ -73,10 +74,12 @@ def _context(request: HttpRequest, card: selectors.CaseCard, *, fragment: bool =
     data = dict(card.data)
     if card.tab == "history":
         data["rows"] = _history_rows(data.get("events", []))
+    tabs = _tab_labels()
     return {
         "card": card,
         "case": case,
-        "tabs": _tab_labels(),
+        "tabs": tabs,
+        "tab_links": [(key, label, tab_url(case.number, key)) for key, label in tabs],
         "tab": card.tab,
         **data,
         "is_open": case.is_open,
@@ -101,7 +104,18 @@ def case_tab(request: HttpRequest, number: str, tab: str) -> HttpResponse:
     if tab not in selectors.TABS:
         raise Http404()
     fragment = request.headers.get("HX-Request") == "true"
-    card = selectors.case_card(user=request.user, number=number, tab=tab, header=not fragment)
+    card = selectors.case_card(user=request.user, number=number, tab=tab)
     services.case_record_view(actor=request.user, case=card.case, part=card.tab)
     template = "cases/_tab.html" if fragment else "cases/detail.html"
     return render_page(request, template, _context(request, card, fragment=fragment))
+
+
+@cases_view
+@require_GET
+def case_next_term(request: HttpRequest, number: str) -> HttpResponse:
+    """How the soonest running term is computed: loaded into the card's header when it is opened (htmx),
+    or a page of its own without script. Only dates and legal grounds, so the read is not audited."""
+    case, deadline, label = selectors.next_term(user=request.user, number=number)
+    fragment = request.headers.get("HX-Request") == "true"
+    template = "cases/_next_term_lines.html" if fragment else "cases/next_term.html"
+    return render_page(request, template, {"case": case, "deadline": deadline, "label": label})

@@ -43,7 +43,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     require_register_role(request, "list")
     form = CaseFilterForm(request.GET or None)
     filters = form.to_filter()
-    cases = selectors.case_list(user=request.user, filters=filters)
+    cases = selectors.case_list(user=request.user, filters=filters, fields=selectors.PAGE_FIELDS)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

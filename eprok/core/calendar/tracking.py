@@ -75,27 +75,32 @@ def deadline_track(
     title: str,
     label: Any,
     url: str,
+    new: bool = False,
 ) -> TrackedDeadline:
     """Record (or update) the running term `key` of `owner`; a changed due date re-arms its alerts.
 
     Pass `label` as a translatable (lazy) text, or English text built from such parts joined by ": ".
+    `new=True` says the owner was created in this transaction, so the term has no row yet: it is
+    inserted without looking for one (one statement instead of four).
     """
     ends_at = deadline.ends_at()
     label = _english(label)
+    fields = {
+        "rule_code": deadline.rule_code,
+        "ends_at": ends_at,
+        "due_is_moment": deadline.due_is_moment,
+        "unit": unit,
+        "responsible": responsible,
+        "title": title[:255],
+        "label": str(label)[:255],
+        "url": url,
+    }
+    if new:
+        return TrackedDeadline.objects.create(
+            owner_type=owner_type_of(owner), owner_id=owner.pk, key=key, **fields
+        )
     row, created = TrackedDeadline.objects.get_or_create(
-        owner_type=owner_type_of(owner),
-        owner_id=owner.pk,
-        key=key,
-        defaults={
-            "rule_code": deadline.rule_code,
-            "ends_at": ends_at,
-            "due_is_moment": deadline.due_is_moment,
-            "unit": unit,
-            "responsible": responsible,
-            "title": title[:255],
-            "label": str(label)[:255],
-            "url": url,
-        },
+        owner_type=owner_type_of(owner), owner_id=owner.pk, key=key, defaults=fields
     )
     if created:
         return row

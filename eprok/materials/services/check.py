@@ -161,7 +161,7 @@ def material_register(
     deadline = terms.check_deadline(material, rule=rule, extensions=[])
     material.check_due = deadline.due
     material.save(force_insert=True)
-    terms.track_check(material, deadline)
+    terms.track_check(material, deadline, new=True)
     audit_record(
         actor=actor,
         action="materials.material.registered",

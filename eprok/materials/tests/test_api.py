@@ -267,6 +267,20 @@ def test_a_retried_registration_with_the_same_key_returns_the_same_report(client
     assert AuditEvent.objects.filter(action="materials.material.registered").count() == 1
 
 
+def test_a_registration_answers_with_the_report_as_a_retry_reads_it_within_a_query_ceiling(
+    client, people, django_assert_max_num_queries
+):
+    post(client, people.clerk, BASE, body(people))  # the check rule is read once per process
+    headers = {**bearer(make_token(people.clerk)), "Idempotency-Key": "reg-2026-0003"}
+    data = json.dumps(body(people, assignee=str(people.investigator.public_id)))
+    with django_assert_max_num_queries(20):  # with the assignee and their grants
+        first = client.post(BASE, data=data, content_type="application/json", headers=headers)
+    again = client.post(BASE, data=data, content_type="application/json", headers=headers)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json() == again.json()
+    assert first.json()["assignee"]["public_id"] == str(people.investigator.public_id)
+
+
 def test_the_same_key_with_a_different_body_is_refused_with_409(client, people):
     token = make_token(people.clerk)
     headers = {**bearer(token), "Idempotency-Key": "reg-2026-0002"}

@@ -58,9 +58,12 @@ def _sort_links(request: HttpRequest, current: str) -> dict[str, dict[str, str]]
 @require_GET
 def material_list(request: HttpRequest) -> HttpResponse:
     _require_register_role(request, "list")
-    form = MaterialFilterForm(request.GET, units=selectors.dashboard_units(user=request.user))
+    units = selectors.register_units(user=request.user)
+    form = MaterialFilterForm(request.GET, units=units)
     filters = form.to_filter()
-    materials = selectors.material_list(user=request.user, filters=filters)
+    materials = selectors.material_list(
+        user=request.user, filters=filters, units=units, fields=selectors.PAGE_FIELDS
+    )
     page = Paginator(materials, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

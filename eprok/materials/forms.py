@@ -124,15 +124,6 @@ class MaterialFilterForm(UsaFormMixin, forms.Form):
         )
 
 
-class SavedFilterForm(UsaFormMixin, forms.Form):
-    name = forms.CharField(label=_("Name of the filter"), max_length=100)
-    query = forms.CharField(widget=forms.HiddenInput, required=False, max_length=1000)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._style()
-
-
 # --- registration and the check ---------------------------------------------------------------------
 
 

@@ -323,27 +323,3 @@ class CheckExtension(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.step} +{self.length}"
-
-
-class SavedFilter(TimeStampedModel):
-    """A filter of the register list saved by an employee under a name, for their own use."""
-
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("owner"),
-        on_delete=models.CASCADE,
-        related_name="saved_material_filters",
-    )
-    name = models.CharField(_("name"), max_length=100)
-    query = models.CharField(_("query string"), max_length=1000, blank=True)
-
-    class Meta:
-        verbose_name = _("saved filter")
-        verbose_name_plural = _("saved filters")
-        ordering = ["owner", "name", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["owner", "name"], name="materials_savedfilter_unique_name"),
-        ]
-
-    def __str__(self) -> str:
-        return self.name

@@ -27,7 +27,6 @@ from eprok.materials.models import (
     Material,
     MaterialParty,
     MaterialStatus,
-    SavedFilter,
 )
 from eprok.org.grants import active_grants, unit_scope
 from eprok.org.models import Employee, RoleAssignment, Unit
@@ -363,12 +362,6 @@ def joinable_materials(*, user: Any, material: Material, limit: int = 50) -> lis
         .only("pk", "number", "summary", "registered_at")
         .order_by("-registered_at")[:limit]
     )
-
-
-def saved_filters(*, user: Any) -> list[SavedFilter]:
-    if not access.signed_in(user):
-        return []
-    return list(SavedFilter.objects.filter(owner_id=user.pk).order_by("name", "pk"))
 
 
 # --- the workload dashboard --------------------------------------------------------------------------

@@ -10,8 +10,6 @@ urlpatterns = [
     path("dashboard/", views.material_dashboard, name="dashboard"),
     path("export.csv", views.material_export, {"fmt": "csv"}, name="export_csv"),
     path("export.xlsx", views.material_export, {"fmt": "xlsx"}, name="export_xlsx"),
-    path("filters/", views.saved_filter_save, name="filter_save"),
-    path("filters/<int:pk>/delete/", views.saved_filter_delete, name="filter_delete"),
     # Register numbers contain no "/" (eprok.core.numbering refuses such patterns).
     path("<str:number>/", views.material_detail, name="detail"),
     path("<str:number>/receipt/", views.material_receipt, name="receipt"),

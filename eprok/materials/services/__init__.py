@@ -29,8 +29,6 @@ from eprok.materials.services.decisions import (
 from eprok.materials.services.reads import (
     material_record_export,
     material_record_view,
-    saved_filter_create,
-    saved_filter_delete,
 )
 
 __all__ = [
@@ -50,6 +48,4 @@ __all__ = [
     "material_start_check",
     "material_transfer",
     "normalise_articles",
-    "saved_filter_create",
-    "saved_filter_delete",
 ]

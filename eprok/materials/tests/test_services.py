@@ -682,19 +682,3 @@ def test_views_and_exports_are_audited(material, people, audit_events):
     assert viewed.purpose == "receipt" and viewed.target_id == str(material.public_id)
     (exported,) = audit_events("materials.material.exported")
     assert data(exported)["format"] == "csv"
-
-
-def test_a_saved_filter_belongs_to_its_owner(people, audit_events):
-    saved = services.saved_filter_create(actor=people.clerk, name="Gecikənlər", query="due=overdue")
-    again = services.saved_filter_create(actor=people.clerk, name="Gecikənlər", query="due=near")
-    assert again.pk == saved.pk and again.query == "due=near"
-    with pytest.raises(Forbidden):
-        services.saved_filter_delete(actor=people.investigator, saved=again)
-    services.saved_filter_delete(actor=people.clerk, saved=again)
-    assert [e.action for e in audit_events() if e.action.startswith("materials.saved_filter")] == [
-        "materials.saved_filter.created",
-        "materials.saved_filter.updated",
-        "materials.saved_filter.deleted",
-    ]
-    with pytest.raises(ValidationFailed):
-        services.saved_filter_create(actor=people.clerk, name=" ", query="")

@@ -13,9 +13,10 @@ from openpyxl import load_workbook
 
 from eprok.audit.models import AuditEvent
 from eprok.core.context_processors import safe_reverse
+from eprok.core.models import SavedFilter
 from eprok.core.testing.access_matrix import assert_access_matrix, login_as
 from eprok.materials import services
-from eprok.materials.models import Material, MaterialStatus, SavedFilter
+from eprok.materials.models import Material, MaterialStatus
 from eprok.materials.tests.factories import make_material, make_person
 
 pytestmark = pytest.mark.django_db
@@ -241,14 +242,17 @@ def test_the_xlsx_export_opens_in_a_spreadsheet(client, people, many):
 
 def test_a_filter_is_saved_used_and_deleted_by_its_owner(client, people, many):
     login_as(client, people.clerk)
-    response = client.post("/materials/filters/", {"name": "Təyin edilməyənlər", "query": "assignee=none"})
+    response = client.post(
+        "/saved-filters/",
+        {"list_name": "materials:list", "name": "Təyin edilməyənlər", "query": "assignee=none"},
+    )
     assert response.status_code == 302 and response["Location"].endswith("?assignee=none")
     saved = SavedFilter.objects.get(owner=people.clerk)
     assert "Təyin edilməyənlər" in client.get("/materials/").content.decode()
     login_as(client, people.investigator)
-    assert client.post(f"/materials/filters/{saved.pk}/delete/").status_code == 404
+    assert client.post(f"/saved-filters/{saved.pk}/delete/").status_code == 404
     login_as(client, people.clerk)
-    assert client.post(f"/materials/filters/{saved.pk}/delete/").status_code == 302
+    assert client.post(f"/saved-filters/{saved.pk}/delete/").status_code == 302
     assert not SavedFilter.objects.exists()
 
 

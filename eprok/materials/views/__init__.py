@@ -19,8 +19,6 @@ from eprok.materials.views.register import (
     material_export,
     material_list,
     material_register,
-    saved_filter_delete,
-    saved_filter_save,
 )
 
 __all__ = [
@@ -40,6 +38,4 @@ __all__ = [
     "material_remove_party",
     "material_start_check",
     "material_transfer",
-    "saved_filter_delete",
-    "saved_filter_save",
 ]

@@ -9,26 +9,24 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from eprok.core.access import deny
 from eprok.core.errors import ApplicationError
 from eprok.core.exports import table_response
+from eprok.core.saved_filters import saved_filters
 from eprok.materials import access, selectors, services
 from eprok.materials.forms import (
     MaterialFilterForm,
     RegisterForm,
-    SavedFilterForm,
     default_received_at,
 )
 from eprok.materials.models import (
     Material,
     MaterialSource,
     MaterialStatus,
-    SavedFilter,
 )
 from eprok.materials.views.base import (
     PAGE_SIZE,
@@ -37,6 +35,8 @@ from eprok.materials.views.base import (
     _require_register_role,
     materials_view,
 )
+
+LIST_NAME = "materials:list"
 
 # --- the list, its exports and saved filters ---------------------------------------------------------
 
@@ -75,13 +75,13 @@ def material_list(request: HttpRequest) -> HttpResponse:
         "today": timezone.localdate(),
         "can_register": access.can_register(request.user),
         "can_dashboard": access.can_read_unit_register(request.user),
-        "saved": selectors.saved_filters(user=request.user),
-        "save_form": SavedFilterForm(initial={"query": query.urlencode()}),
+        "list_name": LIST_NAME,
         "export_max_rows": selectors.EXPORT_MAX_ROWS,
     }
-    template = (
-        "materials/_results.html" if request.headers.get("HX-Request") == "true" else "materials/list.html"
-    )
+    htmx = request.headers.get("HX-Request") == "true"
+    if not htmx:
+        context["saved"] = saved_filters(user=request.user, list_name=LIST_NAME)
+    template = "materials/_results.html" if htmx else "materials/list.html"
     return _render(request, template, context)
 
 
@@ -158,42 +158,6 @@ def material_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
         header=_export_header(),
         rows=(_export_values(row) for row in rows),
     )
-
-
-@materials_view
-@require_POST
-def saved_filter_save(request: HttpRequest) -> HttpResponse:
-    _require_register_role(request, "saved_filter")
-    form = SavedFilterForm(request.POST)
-    query = ""
-    if form.is_valid():
-        query = form.cleaned_data["query"].lstrip("?")
-        try:
-            services.saved_filter_create(actor=request.user, name=form.cleaned_data["name"], query=query)
-        except ApplicationError as exc:
-            messages.error(request, str(exc.message))
-        else:
-            messages.success(request, _("The filter was saved."))
-    else:
-        messages.error(request, _("Give the filter a name."))
-    return redirect(reverse("materials:list") + (f"?{query}" if query else ""))
-
-
-@materials_view
-@require_POST
-def saved_filter_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    saved = SavedFilter.objects.filter(pk=pk, owner_id=request.user.pk).first()
-    if saved is None:
-        deny(
-            request.user,
-            action="materials.saved_filter.delete",
-            target_type="materials.savedfilter",
-            target_key=str(pk),
-            visible=False,
-        )
-    services.saved_filter_delete(actor=request.user, saved=saved)
-    messages.success(request, _("The filter was deleted."))
-    return redirect("materials:list")
 
 
 # --- registration ------------------------------------------------------------------------------------

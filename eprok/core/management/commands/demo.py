@@ -29,10 +29,13 @@ class Command(BaseCommand):
 
         call_command("migrate", interactive=False, verbosity=0)
         from eprok.cases.seeding import seed_casework
+        from eprok.core.calendar.tracking import deadline_alerts
 
         with work_context(WorkContext(source="cli")):
             report, logins = seed(scale=1)
             casework = seed_casework()
+            # What a scheduler would have sent by now: "due soon" and "overdue" notifications.
+            deadline_alerts()
         self.stdout.write(f"seeded: units +{report.units_created}, employees +{report.employees_created}")
         if casework.materials is not None:
             self.stdout.write(

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 
 from eprok.accounts.tokens import authenticate_token, has_scope, touch
@@ -252,6 +253,9 @@ def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     status = exc.status_code
+    if isinstance(exc.__cause__, NinjaValidationError):
+        # Ninja wraps any error of the body parser in a 400; ours (StrictParser) says what is wrong.
+        return _validation_error(request, exc.__cause__)
     if status == 400:
         return error_response(request, 400, "bad_request", _("The request body could not be read as JSON."))
     if status == 403 and "csrf" in str(exc).lower():
@@ -268,6 +272,40 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     )
 
 
+def _nul_paths(value: Any, loc: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Where a NUL character hides in parsed input (keys and strings, at any depth)."""
+    if isinstance(value, str):
+        return [loc] if "\x00" in value else []
+    if isinstance(value, dict):
+        found = []
+        for key, item in value.items():
+            found += [(*loc, str(key))] if "\x00" in str(key) else []
+            found += _nul_paths(item, (*loc, str(key)))
+        return found
+    if isinstance(value, list):
+        return [path for index, item in enumerate(value) for path in _nul_paths(item, (*loc, str(index)))]
+    return []
+
+
+class StrictParser(Parser):
+    """JSON bodies and query strings, refusing NUL characters (no text column can store them)."""
+
+    def _refuse_nul(self, data: Any, where: str) -> Any:
+        paths = _nul_paths(data)
+        if paths:
+            message = _("Text must not contain the NUL character.")
+            raise NinjaValidationError(
+                [{"loc": [where, *path], "msg": message, "type": "value_error"} for path in paths]
+            )
+        return data
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        return self._refuse_nul(super().parse_body(request), "body")
+
+    def parse_querydict(self, data: Any, list_fields: list[str], request: HttpRequest) -> Any:
+        return self._refuse_nul(super().parse_querydict(data, list_fields, request), "query")
+
+
 def build_api(*, urls_namespace: str = "api") -> EprokAPI:
     """The API object with our authentication and error handlers; tests build a second one to probe them."""
     new_api = EprokAPI(
@@ -279,6 +317,7 @@ def build_api(*, urls_namespace: str = "api") -> EprokAPI:
         ),
         urls_namespace=urls_namespace,
         auth=[TokenAuth(), SessionAuth()],
+        parser=StrictParser(),
         # No Swagger page: Ninja's needs a CDN and inline script, both refused by our CSP. See docs/api.md.
         docs_url=None,
     )

@@ -369,3 +369,21 @@ def test_a_paged_operation_refuses_a_window_out_of_range(client, personas, token
     )
 
     assert body["details"]["errors"][0]["loc"][0] == "query"
+
+
+def test_a_nul_character_in_the_body_or_the_query_is_a_clear_422(client, personas):
+    from eprok.core.testing.api import bearer, make_token
+
+    headers = bearer(make_token(personas.investigator))
+    response = client.post(
+        "/api/v1/materials",
+        data={"unit": "x", "summary": "a\x00b"},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert response.status_code == 422
+    body = response.json()
+    assert body["code"] == "validation_error"
+    assert {"loc": ["body", "summary"], "type": "value_error"}.items() <= body["details"]["errors"][0].items()
+    listed = client.get("/api/v1/materials", {"q": "a\x00"}, headers=headers)
+    assert listed.status_code == 422 and listed.json()["details"]["errors"][0]["loc"] == ["query", "q"]

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from eprok.core.errors import Conflict
+from eprok.core.errors import Conflict, ValidationFailed
 
 M = TypeVar("M", bound=Model)
 
@@ -35,3 +35,15 @@ def lock_row(queryset: QuerySet[M], pk: Any, expected_version: int | None) -> M:
     row = queryset.select_for_update(of=("self",)).get(pk=pk)
     check_version(row, expected_version)
     return row
+
+
+def expected_version(request: Any, version: int | None) -> int | None:
+    """The version a client saw: `version` from its body, else its If-Match header (`"3"`, `W/"3"`)."""
+    if version is not None:
+        return version
+    raw = request.headers.get("If-Match", "").strip().removeprefix("W/").strip('"')
+    if not raw:
+        return None
+    if not raw.isdigit() or len(raw) > 9:
+        raise ValidationFailed(_("If-Match must carry the record's version number."), code="if_match_invalid")
+    return int(raw)

@@ -20,6 +20,7 @@ from eprok.core.api import ERRORS, WRITE_ERRORS, require_scope
 from eprok.core.errors import NotFound, ValidationFailed
 from eprok.core.idempotency import HEADER as IDEMPOTENCY_HEADER
 from eprok.core.idempotency import run_once
+from eprok.core.locking import expected_version
 from eprok.core.pagination import Page, PageParams, paginate
 from eprok.materials import access, selectors, services, terms
 from eprok.materials.models import Material
@@ -47,14 +48,7 @@ router = Router(tags=["materials"])
 
 
 def _expected(request: HttpRequest, body: VersionIn) -> int | None:
-    if body.version is not None:
-        return body.version
-    raw = request.headers.get("If-Match", "").strip().removeprefix("W/").strip('"')
-    if not raw:
-        return None
-    if not raw.isdigit() or len(raw) > 9:
-        raise ValidationFailed(_("If-Match must carry the record's version number."), code="if_match_invalid")
-    return int(raw)
+    return expected_version(request, body.version)
 
 
 def _deadline(material: Material, extensions: Any = None) -> dict[str, Any] | None:

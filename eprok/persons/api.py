@@ -20,6 +20,7 @@ from eprok.core.api import ERRORS, WRITE_ERRORS, require_scope
 from eprok.core.errors import ValidationFailed
 from eprok.core.idempotency import HEADER as IDEMPOTENCY_HEADER
 from eprok.core.idempotency import run_once
+from eprok.core.locking import expected_version
 from eprok.core.pagination import Page, PageParams, paginate
 from eprok.persons import access, selectors, services
 from eprok.persons.forms import PersonFilterForm
@@ -231,17 +232,7 @@ def _loaded(user: Any, public_id: Any, action: str = "view") -> Person:
 
 
 def _expected_version(request: HttpRequest, version: int | None) -> int | None:
-    if version is not None:
-        return version
-    header = request.headers.get("If-Match", "").strip()
-    if not header:
-        return None
-    digits = header.removeprefix("W/").strip('"')
-    if not digits.isdigit():
-        raise ValidationFailed(
-            details={"If-Match": "The If-Match header must be the record's version number."}
-        )
-    return int(digits)
+    return expected_version(request, version)
 
 
 @router.get("", response={200: Page[PersonListOut], **ERRORS}, summary="Search persons")

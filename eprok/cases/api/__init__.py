@@ -21,6 +21,7 @@ from eprok.core.api import ERRORS, WRITE_ERRORS, require_scope
 from eprok.core.errors import NotFound, ValidationFailed
 from eprok.core.idempotency import HEADER as IDEMPOTENCY_HEADER
 from eprok.core.idempotency import run_once
+from eprok.core.locking import expected_version
 from eprok.core.pagination import Page, PageParams, paginate
 from eprok.org.models import Employee, Unit
 
@@ -78,14 +79,7 @@ RowId = Path(
 
 
 def _expected(request: HttpRequest, body: VersionIn) -> int | None:
-    if body.version is not None:
-        return body.version
-    raw = request.headers.get("If-Match", "").strip().removeprefix("W/").strip('"')
-    if not raw:
-        return None
-    if not raw.isdigit() or len(raw) > 9:
-        raise ValidationFailed(_("If-Match must carry the record's version number."), code="if_match_invalid")
-    return int(raw)
+    return expected_version(request, body.version)
 
 
 def _case(request: HttpRequest, number: str, action: str = "view") -> Case:

@@ -387,3 +387,18 @@ def test_a_nul_character_in_the_body_or_the_query_is_a_clear_422(client, persona
     assert {"loc": ["body", "summary"], "type": "value_error"}.items() <= body["details"]["errors"][0].items()
     listed = client.get("/api/v1/materials", {"q": "a\x00"}, headers=headers)
     assert listed.status_code == 422 and listed.json()["details"]["errors"][0]["loc"] == ["query", "q"]
+
+
+def test_the_version_comes_from_the_body_else_from_if_match():
+    from django.test import RequestFactory
+
+    from eprok.core.errors import ValidationFailed
+    from eprok.core.locking import expected_version
+
+    factory = RequestFactory()
+    assert expected_version(factory.post("/", headers={"If-Match": 'W/"7"'}), 3) == 3
+    assert expected_version(factory.post("/", headers={"If-Match": 'W/"7"'}), None) == 7
+    assert expected_version(factory.post("/", headers={"If-Match": '"7"'}), None) == 7
+    assert expected_version(factory.post("/"), None) is None
+    with pytest.raises(ValidationFailed):
+        expected_version(factory.post("/", headers={"If-Match": "*"}), None)

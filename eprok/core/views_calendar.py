@@ -151,7 +151,7 @@ def unit_deadlines(request: HttpRequest) -> HttpResponse:
     from eprok.core.calendar import tracking
     from eprok.org.selectors import units_for_choice
 
-    if not tracking.can_see_unit_deadlines(request.user):
+    if not access.can_see_unit_deadlines(request.user):
         deny(
             request.user,
             action="core.deadlines.list",

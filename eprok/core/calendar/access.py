@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q, QuerySet
+
 from eprok.core.access import deny
-from eprok.core.models import CalendarDay
-from eprok.org.grants import active_grants
+from eprok.core.models import CalendarDay, TrackedDeadline
+from eprok.org.grants import active_grants, unit_scope
 from eprok.org.roles import Role
 
 MANAGE_ROLE = Role.ADMINISTER_USERS
@@ -41,3 +43,21 @@ def get_calendar_day_for(user: Any, pk: int, action: str = "delete") -> Calendar
             visible=False,
         )
     return day
+
+
+# --- tracked deadlines ---------------------------------------------------------------------------------
+
+# Who sees a unit's list of overdue and approaching terms: the unit's heads and supervising prosecutors.
+UNIT_LIST_ROLES = (Role.SUPERVISE, Role.REGISTER_MATERIALS)
+
+
+def can_see_unit_deadlines(user: Any) -> bool:
+    return any(grant.role in UNIT_LIST_ROLES for grant in active_grants(user))
+
+
+def deadlines_visible_to(user: Any) -> QuerySet[TrackedDeadline]:
+    """Tracked terms of the units (and sub-units, where granted) the user heads or supervises."""
+    scope = Q(pk__in=[])
+    for role in UNIT_LIST_ROLES:
+        scope |= unit_scope(user, role)
+    return TrackedDeadline.objects.filter(scope)

@@ -21,15 +21,13 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from eprok.core.calendar.deadlines import Deadline
 from eprok.core.models import AlertLevel, DeadlineState, TrackedDeadline
 from eprok.core.mywork import WorkItem
-from eprok.org.grants import unit_scope
-from eprok.org.roles import Role
 
 __all__ = [
     "deadline_alerts",
@@ -45,8 +43,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-# Who sees a unit's list of overdue and approaching terms: the unit's heads and supervising prosecutors.
-UNIT_LIST_ROLES = (Role.SUPERVISE, Role.REGISTER_MATERIALS)
 MY_WORK_LIMIT = 50
 
 
@@ -193,20 +189,13 @@ def my_work_items(user: Any) -> list[WorkItem]:
     ]
 
 
-def can_see_unit_deadlines(user: Any) -> bool:
-    from eprok.org.grants import grant_for
-
-    return any(grant_for(user, role) is not None for role in UNIT_LIST_ROLES)
-
-
 def unit_deadlines(
     *, user: Any, unit: Any = None, overdue_only: bool = True, now: dt.datetime | None = None
 ) -> QuerySet[TrackedDeadline]:
     """Running terms in the units the user heads or supervises: overdue ones, or also those approaching."""
-    scope = Q(pk__in=[])
-    for role in UNIT_LIST_ROLES:
-        scope |= unit_scope(user, role)
-    rows = TrackedDeadline.objects.filter(scope, state=DeadlineState.OPEN)
+    from eprok.core.calendar.access import deadlines_visible_to
+
+    rows = deadlines_visible_to(user).filter(state=DeadlineState.OPEN)
     if unit is not None:
         rows = rows.filter(unit__path__startswith=unit.path)
     now = now or timezone.now()

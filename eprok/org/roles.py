@@ -18,6 +18,8 @@ class Role(models.TextChoices):
     REGISTER_APPEALS = "register_appeals", _("Register appeals")
     ANSWER_APPEALS = "answer_appeals", _("Answer appeals")
     OPERATE_CALLS = "operate_calls", _("Operate the call centre")
+    SUPERVISE_CALLS = "supervise_calls", _("Supervise the call centre")
+    HOTLINE_CUSTODIAN = "hotline_custodian", _("Keep the identities of hotline reporters")
     READ_SPECIAL = "read_special", _("Read special reports")
     DUTY_PROSECUTOR = "duty_prosecutor", _("Duty prosecutor")
     ADMINISTER_TRAINING = "administer_training", _("Administer training")
@@ -50,6 +52,14 @@ ROLE_HELP: dict[str, object] = {
     Role.OPERATE_CALLS: _(
         "Works in the 961 call centre and the 161 hotline: sees callers' numbers, call history "
         "and call records."
+    ),
+    Role.SUPERVISE_CALLS: _(
+        "Supervises the 961 call centre or the 161 hotline of the unit: sees the queues, every operator's "
+        "load and every call record of the unit, and reassigns callbacks."
+    ),
+    Role.HOTLINE_CUSTODIAN: _(
+        "The named custodian of the identities that anonymous-minded hotline reporters chose to give: the only "
+        "role that can reveal them, each reveal audited with its purpose."
     ),
     Role.READ_SPECIAL: _(
         "Reads special reports on serious incidents from the unit's area; restricted information, every read "

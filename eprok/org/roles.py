@@ -58,8 +58,8 @@ ROLE_HELP: dict[str, object] = {
         "load and every call record of the unit, and reassigns callbacks."
     ),
     Role.HOTLINE_CUSTODIAN: _(
-        "The named custodian of the identities that anonymous-minded hotline reporters chose to give: the only "
-        "role that can reveal them, each reveal audited with its purpose."
+        "The named custodian of the identities that hotline reporters chose to give: the only role that can "
+        "reveal them; every reveal is audited with its purpose."
     ),
     Role.READ_SPECIAL: _(
         "Reads special reports on serious incidents from the unit's area; restricted information, every read "

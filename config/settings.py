@@ -226,10 +226,49 @@ TASKS = {
 }
 
 # --- E-mail ----------------------------------------------------------------------------------
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "eprok@localhost")
+# SMTP (production): host, port, login and TLS from the environment; the file backend uses EMAIL_FILE_PATH.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 20)
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 if TESTING:
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# --- Outbound messages to citizens (eprok.notifications.outbound) ----------------------------
+# SMS backend: console (development), file (JSON lines in EPROK_SMS_FILE_PATH), http (a JSON gateway), locmem.
+EPROK_SMS_BACKEND = "locmem" if TESTING else os.environ.get("EPROK_SMS_BACKEND", "console")
+EPROK_SMS_URL = os.environ.get("EPROK_SMS_URL", "")
+EPROK_SMS_API_KEY = os.environ.get("EPROK_SMS_API_KEY", "")
+EPROK_SMS_SENDER = os.environ.get("EPROK_SMS_SENDER", "eprok")
+EPROK_SMS_TIMEOUT = envint("EPROK_SMS_TIMEOUT", 10)
+EPROK_SMS_FILE_PATH = os.environ.get("EPROK_SMS_FILE_PATH", str(BASE_DIR / "var" / "sms"))
+# `send_outbound --retry` tries a failed message at most this many times in all.
+EPROK_OUTBOUND_MAX_ATTEMPTS = envint("EPROK_OUTBOUND_MAX_ATTEMPTS", 5)
+# Where citizens check their appeal or hotline report; messages link here.
+EPROK_PORTAL_URL = os.environ.get("EPROK_PORTAL_URL", SITE_URL.rstrip("/") + "/portal/")
+
+# --- Uploads (eprok.core.uploads) ------------------------------------------------------------
+EPROK_UPLOAD_MAX_BYTES = envint("EPROK_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+EPROK_UPLOAD_MAX_FILES = envint("EPROK_UPLOAD_MAX_FILES", 10)
+# clamd for virus scanning: a Unix socket path or host:port; empty skips scanning. When it is set but
+# clamd cannot be reached, uploads are refused unless EPROK_CLAMAV_FAIL_OPEN is on.
+EPROK_CLAMAV_SOCKET = os.environ.get("EPROK_CLAMAV_SOCKET", "")
+EPROK_CLAMAV_TIMEOUT = envint("EPROK_CLAMAV_TIMEOUT", 30)
+EPROK_CLAMAV_FAIL_OPEN = envbool("EPROK_CLAMAV_FAIL_OPEN")
+# Stored uploads are readable by the service account only.
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 
 # --- Demo and simulators ---------------------------------------------------------------------
 DEMO_HOST = os.environ.get("DEMO_HOST", "127.0.0.1")

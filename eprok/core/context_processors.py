@@ -55,6 +55,8 @@ NAVIGATION: list[tuple[Any, str, frozenset[str] | None]] = [
     (_("Criminal Code"), "criminal_code:article_list", None),
     (_("Organisation"), "org:unit_list", None),
     (_("Audit log"), "audit:event_list", frozenset({Role.READ_AUDIT})),
+    # The page itself is for administrators at the root unit (notifications/outbound/access.py).
+    (_("Messages to citizens"), "notifications:outbound_list", frozenset({Role.ADMINISTER_USERS})),
 ]
 
 

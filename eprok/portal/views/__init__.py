@@ -1,0 +1,16 @@
+"""The portal's pages, by journey: home and guide, the citizen's appeal, the anonymous report."""
+
+from eprok.portal.views.appeals import appeal_status, appeal_submit
+from eprok.portal.views.home import help_page, home
+from eprok.portal.views.hotline import conversation, conversation_close, conversation_open, report_submit
+
+__all__ = [
+    "appeal_status",
+    "appeal_submit",
+    "conversation",
+    "conversation_close",
+    "conversation_open",
+    "help_page",
+    "home",
+    "report_submit",
+]

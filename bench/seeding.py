@@ -631,6 +631,16 @@ def _casework(name: str) -> Seeder:
     return run
 
 
+def _appeals(name: str) -> Seeder:
+    """A seeder of bench.seeding_appeals, imported when it runs (it builds on the casework world)."""
+
+    def run(plan: SeedPlan) -> None:
+        getattr(import_module("bench.seeding_appeals"), name)(plan)
+
+    run.__name__ = name
+    return run
+
+
 # Run in order on a fresh, migrated database. Later modules append theirs (cases, persons, appeals...).
 SEEDERS: list[tuple[str, Seeder]] = [
     ("structure", seed_structure),
@@ -639,6 +649,7 @@ SEEDERS: list[tuple[str, Seeder]] = [
     ("persons", _casework("seed_persons")),
     ("materials", _casework("seed_materials")),  # also plans the cases, numbers included
     ("cases", _casework("seed_cases")),
+    ("appeals", _appeals("seed_appeals")),  # after persons: some applicants are in the person registry
 ]
 
 

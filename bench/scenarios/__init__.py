@@ -13,6 +13,7 @@ SCENARIO_MODULES = [
     "bench.scenarios.pages",
     "bench.scenarios.audit",
     "bench.scenarios.casework",
+    "bench.scenarios.appeals",
 ]
 
 

@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "eprok.persons",
     "eprok.materials",
     "eprok.cases",
+    "eprok.appeals",
+    "eprok.contact",
+    "eprok.portal",
 ]
 
 MIDDLEWARE = [
@@ -285,6 +288,46 @@ EPROK_REGISTER_PATTERNS: dict[str, str] = json.loads(os.environ.get("EPROK_REGIS
 EPROK_REGISTER_PREFIXES: dict[str, str] = json.loads(os.environ.get("EPROK_REGISTER_PREFIXES") or "{}")
 # Deadline alerts (eprok.core.calendar.tracking): a term is "approaching" this many days before it runs out.
 EPROK_DEADLINE_WARNING_DAYS = envint("EPROK_DEADLINE_WARNING_DAYS", 2)
+# The 961/161 telephony systems' signing secrets, {"<pbx code>": "<secret>"} (never in the database; see
+# eprok/contact/pbx.py). Outside production a PBX without one uses EPROK_PBX_DEMO_SECRET (or a derived one).
+EPROK_PBX_SECRETS: dict[str, str] = json.loads(os.environ.get("EPROK_PBX_SECRETS") or "{}")
+EPROK_PBX_DEMO_SECRET = os.environ.get("EPROK_PBX_DEMO_SECRET", "")
+# The units that run the call centre and the hotline (the portal's hotline reports go to the latter).
+EPROK_CONTACT_UNITS: dict[str, str] = json.loads(
+    os.environ.get("EPROK_CONTACT_UNITS") or '{"961": "gpo-documents", "161": "acgd-organisation"}'
+)
+# The e-Government portal's clients of POST /api/v1/appeals/egov/inbound until the X-Road gateway exists:
+# {"<X-Road member id>": "<sha256 hex of its bearer secret>"} (docs/operations.md), and the receiving unit.
+EPROK_EGOV_CLIENTS: dict[str, str] = json.loads(os.environ.get("EPROK_EGOV_CLIENTS") or "{}")
+EPROK_EGOV_APPEALS_UNIT = os.environ.get("EPROK_EGOV_APPEALS_UNIT", "gpo-documents")
+# The largest request body Django reads (JSON with base64 attachments from the e-Government portal is
+# about 4/3 of the files); larger bodies are answered 413. Django's default is 2.5 MB.
+DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+
+# --- Public portal (eprok.portal; docs/decisions/0011-public-portal-abuse-protection.md) ----------
+# The unit whose register receives the appeals citizens send through the portal.
+EPROK_PORTAL_APPEALS_UNIT = os.environ.get("EPROK_PORTAL_APPEALS_UNIT", "gpo-documents")
+# Proof-of-work: leading zero bits of sha256(challenge + counter) the visitor's browser must find
+# (16 bits: ~65,000 hashes, well under a second on a current phone), and how long a challenge lasts.
+EPROK_PORTAL_POW_DIFFICULTY = envint("EPROK_PORTAL_POW_DIFFICULTY", 16 if PRODUCTION else 10)
+EPROK_PORTAL_POW_MAX_AGE = envint("EPROK_PORTAL_POW_MAX_AGE", 2 * 3600)
+# Requests per client address (kept only as a keyed hash in the cache): "count/period", period s/m/h/d.
+EPROK_PORTAL_RATE_APPEAL = os.environ.get("EPROK_PORTAL_RATE_APPEAL", "10/h")
+EPROK_PORTAL_RATE_REPORT = os.environ.get("EPROK_PORTAL_RATE_REPORT", "10/h")
+EPROK_PORTAL_RATE_LOOKUP = os.environ.get("EPROK_PORTAL_RATE_LOOKUP", "30/h")
+EPROK_PORTAL_RATE_MESSAGE = os.environ.get("EPROK_PORTAL_RATE_MESSAGE", "30/h")
+# Wrong receipt codes: after this many for one register number (three times as many for one client
+# address), look-ups are locked for the lockout period.
+EPROK_PORTAL_LOOKUP_MAX_FAILURES = envint("EPROK_PORTAL_LOOKUP_MAX_FAILURES", 5)
+EPROK_PORTAL_LOOKUP_LOCKOUT_MINUTES = envint("EPROK_PORTAL_LOOKUP_LOCKOUT_MINUTES", 15)
+# Attachments of a portal appeal: how many, and the size of each.
+EPROK_PORTAL_MAX_ATTACHMENTS = envint("EPROK_PORTAL_MAX_ATTACHMENTS", 5)
+EPROK_PORTAL_MAX_ATTACHMENT_MB = envint("EPROK_PORTAL_MAX_ATTACHMENT_MB", 10)
+# A reporter who entered their receipt code reads the conversation for this long without re-entering it.
+EPROK_PORTAL_THREAD_MINUTES = envint("EPROK_PORTAL_THREAD_MINUTES", 15)
+# The cache alias holding the counters and spent challenges; with several app servers, point it at a
+# cache they share (CACHES), or each server counts on its own.
+EPROK_PORTAL_CACHE = os.environ.get("EPROK_PORTAL_CACHE", "default")
 
 # --- Logging ---------------------------------------------------------------------------------
 LOGGING = {

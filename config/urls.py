@@ -14,6 +14,10 @@ urlpatterns = [
     path("persons/", include("eprok.persons.urls")),
     path("materials/", include("eprok.materials.urls")),
     path("cases/", include("eprok.cases.urls")),
+    path("appeals/", include("eprok.appeals.urls")),
+    path("contact/", include("eprok.contact.urls")),
+    # The public portal: no staff sign-in (eprok/portal; docs/user/portal.*.md).
+    path("portal/", include("eprok.portal.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("i18n/catalog.js", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", api.urls),

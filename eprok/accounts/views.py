@@ -29,6 +29,7 @@ from eprok.accounts.forms import (
     TotpForm,
 )
 from eprok.accounts.selectors import SecondFactor
+from eprok.core.context_processors import safe_reverse
 from eprok.core.errors import ApplicationError, NotFound
 from eprok.core.middleware import client_ip
 
@@ -275,7 +276,12 @@ def token_revoke(request: HttpRequest, prefix: str) -> HttpResponse:
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    """Settings.CSRF_FAILURE_VIEW: a form that expired or was altered, explained in the user's language."""
-    return render(
-        request, "accounts/csrf_failure.html", {**HELP, "login_url": reverse("accounts:login")}, status=403
-    )
+    """Settings.CSRF_FAILURE_VIEW: a form that expired or was altered, explained in the user's language.
+
+    A visitor of the public portal is sent back to the portal, not to the staff sign-in page."""
+    portal = safe_reverse("portal:portal_home")
+    if portal and request.path.startswith(portal):
+        back = {"back_url": portal, "back_label": _("Back to the portal")}
+    else:
+        back = {"back_url": reverse("accounts:login"), "back_label": _("Go to the sign-in page")}
+    return render(request, "accounts/csrf_failure.html", {**HELP, **back}, status=403)

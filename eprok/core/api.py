@@ -14,7 +14,7 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.urls import URLPattern, URLResolver, re_path
 from django.utils.translation import gettext as _
@@ -247,6 +247,11 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return error_response(request, 404, "not_found", _("Not found."))
 
 
+def _too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    """A body over DATA_UPLOAD_MAX_MEMORY_SIZE (e.g. base64 attachments) is the client's error, not a 500."""
+    return error_response(request, 413, "payload_too_large", _("The request body is too large."))
+
+
 def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return error_response(request, 403, "forbidden", _("You do not have permission to do this."))
 
@@ -327,6 +332,7 @@ def build_api(*, urls_namespace: str = "api") -> EprokAPI:
         (AuthenticationError, _authentication_error),
         (Http404, _not_found),
         (PermissionDenied, _forbidden),
+        (RequestDataTooBig, _too_large),
         (HttpError, _http_error),
         (Exception, _unexpected),
     ]
@@ -340,8 +346,10 @@ api = build_api()
 
 def _mount_routers() -> None:
     from eprok.accounts.api import router as accounts_router
+    from eprok.appeals.api import router as appeals_router
     from eprok.audit.api import router as audit_router
     from eprok.cases.api import router as cases_router
+    from eprok.contact.api import router as contact_router
     from eprok.criminal_code.api import router as criminal_code_router
     from eprok.materials.api import router as materials_router
     from eprok.notifications.api import router as notifications_router
@@ -356,6 +364,8 @@ def _mount_routers() -> None:
     api.add_router("/persons", persons_router)
     api.add_router("/materials", materials_router)
     api.add_router("/cases", cases_router)
+    api.add_router("/appeals", appeals_router)
+    api.add_router("/contact", contact_router)
 
 
 _mount_routers()

@@ -34,6 +34,13 @@ NAVIGATION: list[tuple[Any, str, frozenset[str] | None]] = [
         frozenset({Role.REGISTER_MATERIALS, Role.INVESTIGATE, Role.SUPERVISE}),
     ),
     (_("Criminal cases"), "cases:list", frozenset({Role.INVESTIGATE, Role.SUPERVISE, Role.PROSECUTE})),
+    (_("Appeals"), "appeals:list", frozenset({Role.REGISTER_APPEALS, Role.ANSWER_APPEALS})),
+    (_("Call centre"), "contact:workspace", frozenset({Role.OPERATE_CALLS, Role.SUPERVISE_CALLS})),
+    (
+        _("Hotline 161"),
+        "contact:hotline_list",
+        frozenset({Role.OPERATE_CALLS, Role.SUPERVISE_CALLS, Role.HOTLINE_CUSTODIAN}),
+    ),
     (  # the person registry: every casework role, and the administrators who merge duplicates
         _("Persons"),
         "persons:search",
@@ -50,7 +57,19 @@ NAVIGATION: list[tuple[Any, str, frozenset[str] | None]] = [
             }
         ),
     ),
-    (_("Overdue terms"), "core:unit_deadlines", frozenset({Role.SUPERVISE, Role.REGISTER_MATERIALS})),
+    (  # the roles each register names in eprok.core.calendar.access.register_unit_list_roles
+        _("Overdue terms"),
+        "core:unit_deadlines",
+        frozenset(
+            {
+                Role.SUPERVISE,
+                Role.REGISTER_MATERIALS,
+                Role.REGISTER_APPEALS,
+                Role.ANSWER_APPEALS,
+                Role.SUPERVISE_CALLS,
+            }
+        ),
+    ),
     (_("Calendar and terms"), "core:calendar", None),
     (_("Criminal Code"), "criminal_code:article_list", None),
     (_("Organisation"), "org:unit_list", None),

@@ -29,9 +29,12 @@ ALLOWED_FIELDS = frozenset({"prefix", "unit", "year", "yy", "seq"})
 DEFAULT_PATTERNS: dict[str, str] = {
     "materials": "{prefix}-{unit}-{year}-{seq:05d}",
     "cases": "{prefix}-{unit}-{year}-{seq:05d}",
+    "appeals": "{prefix}-{unit}-{year}-{seq:05d}",
+    "hotline": "{prefix}-{unit}-{year}-{seq:05d}",
 }
-# CM: cinayət materialı (crime report); CI: cinayət işi (criminal case).
-DEFAULT_PREFIXES: dict[str, str] = {"materials": "CM", "cases": "CI"}
+# CM: cinayət materialı (crime report); CI: cinayət işi (criminal case); AP: appeal (müraciət);
+# QX: qaynar xətt (the 161 hotline).
+DEFAULT_PREFIXES: dict[str, str] = {"materials": "CM", "cases": "CI", "appeals": "AP", "hotline": "QX"}
 
 
 def pattern_fields(pattern: str) -> set[str]:

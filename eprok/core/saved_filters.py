@@ -19,7 +19,7 @@ from eprok.core.errors import Forbidden, ValidationFailed
 from eprok.core.models import SavedFilter
 
 # The lists whose filters can be saved; each must answer GET with its filters in the query string.
-SAVABLE_LISTS = frozenset({"materials:list", "cases:list"})
+SAVABLE_LISTS = frozenset({"materials:list", "cases:list", "appeals:list"})
 MAX_QUERY = 1000
 
 

@@ -41,3 +41,12 @@ def test_it_explains_it_in_russian_too(personas):
     response = _client("ru").post("/accounts/login/", {})
     assert response.status_code == 403
     assert "Форма устарела или была изменена".encode() in response.content
+
+
+def test_a_portal_visitor_is_sent_back_to_the_portal_not_to_the_staff_sign_in(db):
+    response = _client().post("/portal/appeals/status/", {"number": "AP-1", "code": "x"})
+
+    assert response.status_code == 403
+    assert MESSAGE in response.content
+    assert b'href="/portal/"' in response.content
+    assert b"/accounts/login/" not in response.content.split(b"<main", 1)[-1].split(b"</main>", 1)[0]

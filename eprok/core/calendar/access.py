@@ -6,6 +6,7 @@ calendar moves deadlines across the whole service, so only the central administr
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -47,17 +48,35 @@ def get_calendar_day_for(user: Any, pk: int, action: str = "delete") -> Calendar
 
 # --- tracked deadlines ---------------------------------------------------------------------------------
 
-# Who sees a unit's list of overdue and approaching terms: the unit's heads and supervising prosecutors.
-UNIT_LIST_ROLES = (Role.SUPERVISE, Role.REGISTER_MATERIALS)
+# Who sees a unit's list of overdue and approaching terms, per record type ("materials.material"): the
+# roles that head or control that register in the unit. Each module registers its own in AppConfig.ready.
+_UNIT_LIST_ROLES: dict[str, frozenset[str]] = {}
+
+
+def register_unit_list_roles(owner_type: str, roles: Iterable[str]) -> None:
+    """Holders of `roles` over a unit see the unit's running terms of records of `owner_type`."""
+    _UNIT_LIST_ROLES[owner_type] = frozenset(roles)
+
+
+def unit_list_roles() -> frozenset[str]:
+    """Every role that opens the unit's overdue list for some record type."""
+    return frozenset().union(*_UNIT_LIST_ROLES.values()) if _UNIT_LIST_ROLES else frozenset()
 
 
 def can_see_unit_deadlines(user: Any) -> bool:
-    return any(grant.role in UNIT_LIST_ROLES for grant in active_grants(user))
+    roles = unit_list_roles()
+    return any(grant.role in roles for grant in active_grants(user))
 
 
 def deadlines_visible_to(user: Any) -> QuerySet[TrackedDeadline]:
-    """Tracked terms of the units (and sub-units, where granted) the user heads or supervises."""
+    """Tracked terms of the record types and units (and sub-units, where granted) the user controls."""
+    by_role: dict[str, list[str]] = {}
+    for owner_type, roles in _UNIT_LIST_ROLES.items():
+        for role in roles:
+            by_role.setdefault(role, []).append(owner_type)
     scope = Q(pk__in=[])
-    for role in UNIT_LIST_ROLES:
-        scope |= unit_scope(user, role)
+    held = {grant.role for grant in active_grants(user)}
+    for role, owner_types in by_role.items():
+        if role in held:
+            scope |= Q(owner_type__in=sorted(owner_types)) & unit_scope(user, role)
     return TrackedDeadline.objects.filter(scope)

@@ -31,6 +31,16 @@ PUBLIC = {
     "openapi-json",
     "api-root",
     "unknown-path",
+    # The public portal (eprok/portal): citizens and anonymous reporters, no account; its own tests
+    # check that it reaches no staff page and that its conversation page needs the receipt code.
+    "portal_home",
+    "portal_help",
+    "portal_appeal_submit",
+    "portal_appeal_status",
+    "portal_report_submit",
+    "portal_conversation_open",
+    "portal_conversation",
+    "portal_conversation_close",
 }
 
 
@@ -63,6 +73,8 @@ def keys(personas):
         "number": "120",
         "tab": "parties",
         "party_id": "1",
+        "callback_id": "1",  # the call centre's API (eprok/contact)
+        "request_id": "1",
         "uidb64": "MQ",
         "token": "set-password",
     }

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from eprok.core.calendar import access as calendar_access
 from eprok.core.calendar import tracking
 from eprok.core.calendar.deadlines import compute_deadline
 from eprok.core.models import AlertLevel, DeadlineRule, DeadlineState, TrackedDeadline
@@ -99,7 +100,9 @@ def test_the_alert_command_reports_what_it_sent(personas, capsys):
     assert "overdue: 1" in capsys.readouterr().out
 
 
-def test_the_unit_list_shows_overdue_terms_in_the_users_units_only(personas):
+def test_the_unit_list_shows_overdue_terms_in_the_users_units_only(personas, monkeypatch):
+    # The records here are employees: their terms are read by supervisors, as the registers declare theirs.
+    monkeypatch.setitem(calendar_access._UNIT_LIST_ROLES, "org.employee", frozenset({"supervise"}))
     RoleAssignmentFactory(
         employee=personas.superior, role="supervise", unit=personas.city, include_subunits=True
     )
@@ -127,8 +130,9 @@ def test_the_unit_list_page_is_for_unit_heads_and_supervisors(client, personas):
 
 
 def test_the_unit_list_page_names_the_overdue_record(
-    client, personas, signed_in, django_assert_max_num_queries
+    client, personas, signed_in, django_assert_max_num_queries, monkeypatch
 ):
+    monkeypatch.setitem(calendar_access._UNIT_LIST_ROLES, "org.employee", frozenset({"supervise"}))
     RoleAssignmentFactory(
         employee=personas.superior, role="supervise", unit=personas.city, include_subunits=True
     )
@@ -177,3 +181,19 @@ def test_a_label_is_shown_in_each_readers_language(personas):
         with translation.override(language):
             kinds = [i.kind for i in tracking.my_work_items(personas.investigator)]
         assert kinds == [expected]
+
+
+def test_the_unit_list_shows_each_record_type_to_the_roles_its_register_names(personas, monkeypatch):
+    monkeypatch.setitem(calendar_access._UNIT_LIST_ROLES, "org.employee", frozenset({"answer_appeals"}))
+    RoleAssignmentFactory(employee=personas.superior, role="supervise", unit=personas.unit)
+    RoleAssignmentFactory(employee=personas.outsider, role="answer_appeals", unit=personas.unit)
+    _track(personas, personas.colleague, start=_ago(10))
+    assert not tracking.unit_deadlines(user=personas.superior).exists()
+    assert [r.owner_id for r in tracking.unit_deadlines(user=personas.outsider)] == [personas.colleague.pk]
+    assert calendar_access.can_see_unit_deadlines(personas.outsider)
+
+
+def test_every_register_names_who_reads_its_unit_list():
+    assert {"materials.material", "cases.case", "appeals.appeal", "contact.recordingcopyrequest"} <= set(
+        calendar_access._UNIT_LIST_ROLES
+    )

@@ -21,6 +21,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-serve", action="store_true", help="prepare and print the logins, do not serve"
         )
+        parser.add_argument(
+            "--no-simulators",
+            action="store_true",
+            help="do not start the telephony simulator that rings the 961 operators' workspace",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         import pyotp
@@ -34,6 +39,12 @@ class Command(BaseCommand):
         with work_context(WorkContext(source="cli")):
             report, logins = seed(scale=1)
             casework = seed_casework()
+            from eprok.appeals.seeding import seed_appeals
+
+            appeals = seed_appeals()
+            from eprok.contact.seeding import seed_contact
+
+            contact = seed_contact()
             # What a scheduler would have sent by now: "due soon" and "overdue" notifications.
             deadline_alerts()
         self.stdout.write(f"seeded: units +{report.units_created}, employees +{report.employees_created}")
@@ -41,6 +52,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"seeded: crime reports +{casework.materials.created}, criminal cases +{casework.opened}"
             )
+        self.stdout.write(f"seeded: appeals +{appeals.created}, reception log +{appeals.receptions}")
+        self.stdout.write(
+            f"seeded: calls +{contact.calls}, hotline reports +{contact.hotline_reports}; "
+            "the exchanges 961-main and 161-main take signed events from `python -m simulators.pbx` "
+            "(simulators/README.md)"
+        )
         self.stdout.write("")
         self.stdout.write("Demo logins (development only) — password for all: " + DEMO_PASSWORD)
         header = f"{'login':<11} {'role':<28} {'unit':<44} {'TOTP secret':<34} code"
@@ -59,6 +76,8 @@ class Command(BaseCommand):
         )
         if options["no_serve"]:
             return
+        if not options["no_simulators"]:
+            self._start_pbx_simulator(url)
         sys.stdout.flush()
         env = dict(os.environ, DEBUG="1")
         # gunicorn is installed next to this interpreter; make sure `eprok serve` finds it.
@@ -74,3 +93,37 @@ class Command(BaseCommand):
             str(options["port"]),
         ]
         os.execve(sys.executable, argv, env)  # noqa: S606
+
+    def _start_pbx_simulator(self, url: str) -> None:
+        """The 961 exchange's simulator, beside the server: once the server answers, a call rings in the
+        operators' workspace every three minutes (simulators/pbx.py; its output in var/demo-pbx.log)."""
+        import subprocess
+
+        from django.conf import settings
+
+        from eprok.contact.pbx import demo_secret
+
+        log_dir = settings.BASE_DIR / "var"
+        log_dir.mkdir(exist_ok=True)
+        log = (log_dir / "demo-pbx.log").open("a")
+        argv = [
+            sys.executable,
+            "-m",
+            "simulators.pbx",
+            "--url",
+            url,
+            "--pbx",
+            "961-main",
+            "--calls",
+            "40",
+            "--ring",
+            "--pause",
+            "180",
+            "--wait",
+            "120",
+        ]
+        env = dict(os.environ, EPROK_PBX_SECRET=demo_secret())
+        subprocess.Popen(argv, cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+        self.stdout.write(
+            "The 961 simulator rings the operators' workspace every 3 minutes (var/demo-pbx.log)."
+        )

@@ -42,3 +42,15 @@ class Command(BaseCommand):
                     f"casework: crime reports +{casework.materials.created}, "
                     f"criminal cases +{casework.opened}"
                 )
+            from eprok.appeals.seeding import seed_appeals
+
+            with work_context(WorkContext(source="cli")):
+                appeals = seed_appeals()
+            self.stdout.write(f"appeals: +{appeals.created}, reception log +{appeals.receptions}")
+            from eprok.contact.seeding import seed_contact
+
+            with work_context(WorkContext(source="cli")):
+                contact = seed_contact()
+            self.stdout.write(
+                f"call centre and hotline: calls +{contact.calls}, hotline reports +{contact.hotline_reports}"
+            )

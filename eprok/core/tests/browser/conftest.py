@@ -1,220 +1,28 @@
-"""A real eprok server for the browser tests, and the system Chromium driven by Playwright.
+"""The browser tests' server and Chromium are the shared fixtures of eprok.core.testing.browser (a
+plugin of the root conftest.py); the names below are re-exported for the journeys that import them."""
 
-No live_server: it flushes the database between tests, and the audit table refuses that. The
-server is a gunicorn subprocess on a throwaway SQLite file, prepared with `migrate`, the
-structure seed (when that command exists) and `e2e_fixture`: the auditor of the first journey and,
-once the structure is seeded, the casework employees of unit baku-xetai (CASEWORK_EMPLOYEES), each
-with a password and TOTP secret of their own. Its socket is bound here and handed over by file
-descriptor, so requests simply queue until the worker is up: no port race, no sleeps.
-"""
+from eprok.core.testing.browser import (
+    AXE_JS,
+    CASEWORK_EMPLOYEES,
+    CASEWORK_UNIT,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    E2EServer,
+    E2EUser,
+    _manage,
+    _require_browser,
+    _server_env,
+)
 
-from __future__ import annotations
-
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import urllib.request
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
-
-import pytest
-from django.conf import settings
-
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
+__all__ = [
+    "AXE_JS",
+    "CASEWORK_EMPLOYEES",
+    "CASEWORK_UNIT",
+    "CHROMIUM",
+    "CHROMIUM_ARGS",
+    "E2EServer",
+    "E2EUser",
+    "_manage",
+    "_require_browser",
+    "_server_env",
 ]
-AXE_JS = Path(settings.BASE_DIR) / "eprok" / "core" / "static" / "vendor" / "axe" / "axe.min.js"
-
-
-# The casework journey's employees: key -> (login, last name, first name, ROLE:UNIT grants), all in
-# unit baku-xetai of the structure seed. The supervisor approves the indictment, so is not on the team.
-CASEWORK_UNIT = "baku-xetai"
-CASEWORK_EMPLOYEES: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
-    "registrar": ("e2e.registrar", "Həsənova", "Leyla", (f"register_materials:{CASEWORK_UNIT}",)),
-    "investigator": ("e2e.investigator", "Quliyev", "Rauf", (f"investigate:{CASEWORK_UNIT}",)),
-    "supervisor": ("e2e.supervisor", "Məmmədov", "Tofiq", (f"supervise:{CASEWORK_UNIT}",)),
-}
-
-
-@dataclass(frozen=True)
-class E2EUser:
-    username: str
-    password: str
-    totp_secret: str
-    full_name: str
-
-
-@dataclass(frozen=True)
-class E2EServer:
-    url: str
-    username: str
-    password: str
-    totp_secret: str
-    # CASEWORK_EMPLOYEES by key; empty where the structure seed is missing (no unit baku-xetai).
-    users: dict[str, E2EUser] = field(default_factory=dict)
-
-
-def _require_browser() -> None:
-    """Skip where Chromium is missing, except in CI, where a skipped journey would hide a failure."""
-    problems = []
-    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
-        problems.append(f"Chromium not found at {CHROMIUM} (run `make browser`)")
-    if not AXE_JS.is_file():
-        problems.append("static vendor files missing (run `make static`)")
-    if not problems:
-        return
-    reason = "; ".join(problems)
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"browser tests must run in CI: {reason}", pytrace=False)
-    pytest.skip(reason)
-
-
-def _server_env(sqlite_path: Path) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("DATABASE_URL", "EPROK_"))}
-    env.update(
-        SQLITE_PATH=str(sqlite_path),
-        DEBUG="True",
-        DJANGO_SETTINGS_MODULE="config.settings",
-        PYTHONUNBUFFERED="1",
-    )
-    return env
-
-
-def _manage(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(  # noqa: S603 (fixed arguments)
-        [sys.executable, "manage.py", *args],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    if check and result.returncode != 0:
-        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
-    return result
-
-
-def _casework_users(env: dict[str, str]) -> dict[str, E2EUser]:
-    """Create the casework employees, each with a password and TOTP secret of their own."""
-    import pyotp
-
-    users = {}
-    for key, (username, last_name, first_name, grants) in CASEWORK_EMPLOYEES.items():
-        password = "e2e-" + pyotp.random_base32()[:20]
-        secret = pyotp.random_base32()
-        roles = [arg for grant in grants for arg in ("--role", grant)]
-        _manage(
-            {**env, "E2E_PASSWORD": password, "E2E_TOTP_SECRET": secret},
-            "e2e_fixture",
-            "--username",
-            username,
-            "--unit",
-            CASEWORK_UNIT,
-            "--last-name",
-            last_name,
-            "--first-name",
-            first_name,
-            *roles,
-        )
-        users[key] = E2EUser(
-            username=username, password=password, totp_secret=secret, full_name=f"{last_name} {first_name}"
-        )
-    return users
-
-
-@pytest.fixture(scope="session")
-def e2e_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[E2EServer]:
-    _require_browser()
-    import pyotp
-
-    workdir = tmp_path_factory.mktemp("e2e")
-    env = _server_env(workdir / "e2e.sqlite3")
-    password = "e2e-" + pyotp.random_base32()[:20]
-    secret = pyotp.random_base32()
-    username = "e2e.auditor"
-
-    _manage(env, "migrate", "--noinput", "-v0")
-    seeded = _manage(env, "seed", "--structure-only", check=False)
-    if seeded.returncode != 0 and "Unknown command" not in seeded.stderr:
-        raise RuntimeError(f"manage.py seed --structure-only failed:\n{seeded.stdout}\n{seeded.stderr}")
-    _manage(
-        {**env, "E2E_PASSWORD": password, "E2E_TOTP_SECRET": secret}, "e2e_fixture", "--username", username
-    )
-    users = _casework_users(env) if seeded.returncode == 0 else {}
-
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(64)
-    listener.set_inheritable(True)
-    port = listener.getsockname()[1]
-    log = (workdir / "gunicorn.log").open("w")
-    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
-    process = subprocess.Popen(  # noqa: S603 (fixed arguments)
-        [
-            gunicorn,
-            "config.wsgi:application",
-            "--bind",
-            f"fd://{listener.fileno()}",
-            "--workers",
-            "1",
-            "--threads",
-            "4",
-            "--timeout",
-            "120",
-        ],
-        cwd=settings.BASE_DIR,
-        env=env,
-        pass_fds=(listener.fileno(),),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=120) as response:  # noqa: S310
-                assert response.status == 200
-        except Exception as exc:
-            process.terminate()
-            process.wait(timeout=30)
-            raise RuntimeError(
-                f"the e2e server did not start: {exc}\n{(workdir / 'gunicorn.log').read_text()}"
-            ) from exc
-        yield E2EServer(url=url, username=username, password=password, totp_secret=secret, users=users)
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        listener.close()
-        log.close()
-
-
-@pytest.fixture(scope="session")
-def chromium(e2e_server: E2EServer) -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    # pytest-xdist registers this marker; repeated here so `-p no:xdist` runs still collect.
-    config.addinivalue_line("markers", "xdist_group(name): run in the same xdist worker as the group")

@@ -85,7 +85,11 @@ def rule_line(code: str) -> str:
 
 
 def assert_accessible(page: Any, name: str) -> None:
-    """axe-core (loaded by the context's init script): no serious or critical violation."""
+    """axe-core (loaded by the context's init script): no serious or critical violation.
+
+    Run once the page has settled (a navigation or an htmx swap still under way would take the
+    document away from under axe on a busy machine)."""
+    page.wait_for_load_state("networkidle")
     result = page.evaluate(
         """async () => {
             const results = await axe.run(document, {resultTypes: ["violations"]});

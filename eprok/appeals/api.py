@@ -17,7 +17,6 @@ import base64
 import binascii
 import hashlib
 import hmac
-import uuid
 from typing import Any
 
 from django.conf import settings
@@ -56,13 +55,13 @@ from eprok.appeals.schemas import (
 )
 from eprok.audit.services import audit_record
 from eprok.core.access import deny
-from eprok.core.api import ERRORS, WRITE_ERRORS, ErrorOut, require_scope
+from eprok.core.api import ERRORS, WRITE_ERRORS, ErrorOut, employee_by_public_id, require_scope, unit_by_code
 from eprok.core.errors import ApplicationError, ValidationFailed
 from eprok.core.idempotency import HEADER as IDEMPOTENCY_HEADER
 from eprok.core.idempotency import run_once
 from eprok.core.locking import expected_version
 from eprok.core.pagination import Page, PageParams, paginate
-from eprok.org.models import Employee, Unit
+from eprok.org.models import Unit
 
 router = Router(tags=["appeals"])
 
@@ -77,24 +76,8 @@ def _invalid(field: str, message: str) -> ValidationFailed:
     return ValidationFailed(message, details={field: message})
 
 
-def _unit(code: str | None, field: str) -> Unit:
-    unit = Unit.objects.filter(code=code or "").first()
-    if unit is None:
-        raise _invalid(field, _("There is no unit with this code."))
-    return unit
-
-
 def _optional_unit(code: str, field: str) -> Unit | None:
-    return _unit(code, field) if code else None
-
-
-def _employee(public_id: uuid.UUID | None, field: str) -> Employee | None:
-    if public_id is None:
-        return None
-    employee = Employee.objects.filter(public_id=public_id).select_related("unit").first()
-    if employee is None:
-        raise _invalid(field, _("There is no employee with this identifier."))
-    return employee
+    return unit_by_code(code, field) if code else None
 
 
 def _topic(code: str, field: str = "topic") -> AppealTopic | None:
@@ -338,7 +321,7 @@ def appeal_list(request: HttpRequest, page: Query[PageParams], filters: Query[Ap
 )
 def appeal_register(request: HttpRequest, payload: RegisterIn) -> Any:
     require_scope(request, Scope.WRITE)
-    unit = _unit(payload.unit, "unit")
+    unit = unit_by_code(payload.unit, "unit")
     if not access.can_register(request.user, unit):
         deny(
             request.user,
@@ -351,7 +334,7 @@ def appeal_register(request: HttpRequest, payload: RegisterIn) -> Any:
     topic = _topic(payload.topic)
     sector = _sector(payload.concerned_body)
     complained_unit = _optional_unit(payload.complained_unit, "complained_unit")
-    complained_official = _employee(payload.complained_official, "complained_official")
+    complained_official = employee_by_public_id(payload.complained_official, "complained_official")
     files = _decode(payload.attachments)
 
     def create() -> Appeal:
@@ -439,7 +422,7 @@ def classifier_list(request: HttpRequest) -> Any:
 )
 def reception_list(request: HttpRequest, page: Query[PageParams], filters: Query[ReceptionFilterIn]) -> Any:
     require_scope(request, Scope.READ)
-    unit = _unit(filters.unit, "unit") if filters.unit else None
+    unit = unit_by_code(filters.unit, "unit") if filters.unit else None
     qs = selectors.reception_list(
         user=request.user, unit=unit, date_from=filters.date_from, date_to=filters.date_to
     )
@@ -458,7 +441,7 @@ def reception_list(request: HttpRequest, page: Query[PageParams], filters: Query
 )
 def reception_create(request: HttpRequest, payload: ReceptionIn) -> Any:
     require_scope(request, Scope.WRITE)
-    unit = _unit(payload.unit, "unit")
+    unit = unit_by_code(payload.unit, "unit")
     if not access.can_log_reception(request.user, unit):
         deny(
             request.user,
@@ -471,7 +454,7 @@ def reception_create(request: HttpRequest, payload: ReceptionIn) -> Any:
         actor=request.user,
         unit=unit,
         received_at=payload.received_at,
-        official=_employee(payload.official, "official"),
+        official=employee_by_public_id(payload.official, "official"),
         visitor_name=payload.visitor_name,
         visitor_fin=payload.visitor_fin,
         subject=payload.subject,
@@ -651,7 +634,7 @@ def appeal_get(request: HttpRequest, number: str) -> Any:
 def appeal_routing_options(request: HttpRequest, number: str, unit: str = "") -> Any:
     require_scope(request, Scope.READ)
     appeal = access.get_appeal_for(request.user, number, action="route")
-    target = _unit(unit, "unit") if unit else None
+    target = unit_by_code(unit, "unit") if unit else None
     return {
         "units": [_unit_ref(u) for u in selectors.routing_options(appeal)],
         "executors": [_employee_ref(e) for e in selectors.eligible_executors(appeal, target)]
@@ -678,7 +661,7 @@ def appeal_classify(request: HttpRequest, number: str, payload: ClassifyIn) -> A
         topic=_topic(payload.topic),
         concerned_body=_sector(payload.concerned_body),
         complained_unit=_optional_unit(payload.complained_unit, "complained_unit"),
-        complained_official=_employee(payload.complained_official, "complained_official"),
+        complained_official=employee_by_public_id(payload.complained_official, "complained_official"),
         complained_text=payload.complained_text,
         escalation=payload.escalation.value if payload.escalation else "",
         expected_version=_expected(request, payload),
@@ -702,8 +685,8 @@ def appeal_route(request: HttpRequest, number: str, payload: RouteIn) -> Any:
     services.appeal_route(
         actor=request.user,
         appeal=appeal,
-        executor_unit=_unit(payload.executor_unit, "executor_unit"),
-        executor=_employee(payload.executor, "executor"),
+        executor_unit=unit_by_code(payload.executor_unit, "executor_unit"),
+        executor=employee_by_public_id(payload.executor, "executor"),
         instruction=payload.instruction,
         due_date=payload.due_date,
         needs_verification=payload.needs_verification,

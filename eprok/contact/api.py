@@ -56,13 +56,12 @@ from eprok.contact.schemas import (
     VersionIn,
 )
 from eprok.core.access import deny
-from eprok.core.api import ERRORS, WRITE_ERRORS, ErrorOut, require_scope
+from eprok.core.api import ERRORS, WRITE_ERRORS, ErrorOut, employee_by_public_id, require_scope, unit_by_code
 from eprok.core.errors import ValidationFailed
 from eprok.core.idempotency import HEADER as IDEMPOTENCY_HEADER
 from eprok.core.idempotency import run_once
 from eprok.core.locking import expected_version
 from eprok.core.pagination import Page, PageParams, paginate
-from eprok.org.models import Employee, Unit
 
 router = Router(tags=["contact"])
 
@@ -72,24 +71,6 @@ router = Router(tags=["contact"])
 
 def _expected(request: HttpRequest, body: VersionIn) -> int | None:
     return expected_version(request, body.version)
-
-
-def _unit(code: str, field: str) -> Unit:
-    unit = Unit.objects.filter(code=code or "").first()
-    if unit is None:
-        message = _("There is no unit with this code.")
-        raise ValidationFailed(message, details={field: message})
-    return unit
-
-
-def _employee(public_id: uuid.UUID | None, field: str) -> Employee | None:
-    if public_id is None:
-        return None
-    employee = Employee.objects.filter(public_id=public_id).first()
-    if employee is None:
-        message = _("There is no employee with this identifier.")
-        raise ValidationFailed(message, details={field: message})
-    return employee
 
 
 def _call_out(call: Call) -> dict[str, Any]:
@@ -236,7 +217,7 @@ def call_list(request: HttpRequest, page: Query[PageParams], filters: Query[Call
 )
 def call_open(request: HttpRequest, payload: CallOpenIn) -> Any:
     require_scope(request, Scope.WRITE)
-    unit = _unit(payload.unit, "unit")
+    unit = unit_by_code(payload.unit, "unit")
     if not access.can_operate(request.user, unit):
         deny(
             request.user,
@@ -429,7 +410,7 @@ def call_appeal(request: HttpRequest, public_id: uuid.UUID, payload: CallAppealI
 def call_crime_report(request: HttpRequest, public_id: uuid.UUID, payload: CallCrimeReportIn) -> Any:
     require_scope(request, Scope.WRITE)
     call = access.get_call_for(request.user, public_id, action="register")
-    unit = _unit(payload.unit, "unit")
+    unit = unit_by_code(payload.unit, "unit")
     call = services.call_refer_crime_report(
         actor=request.user,
         call=call,
@@ -463,7 +444,7 @@ def call_hotline_report(request: HttpRequest, public_id: uuid.UUID, payload: Hot
         corruption_type=payload.corruption_type.value if payload.corruption_type else "",
         place=payload.place,
         identity=payload.identity.model_dump() if payload.identity else None,
-        assignee=_employee(payload.assignee, "assignee"),
+        assignee=employee_by_public_id(payload.assignee, "assignee"),
         caller_notified=payload.caller_notified,
         expected_version=_expected(request, payload),
     )
@@ -484,7 +465,7 @@ def callback_schedule(request: HttpRequest, public_id: uuid.UUID, payload: Callb
         call=call,
         due_at=payload.due_at,
         note=payload.note,
-        assignee=_employee(payload.assignee, "assignee"),
+        assignee=employee_by_public_id(payload.assignee, "assignee"),
     )
     return Status(201, _callback_out(callback))
 
@@ -560,7 +541,7 @@ def callback_complete(request: HttpRequest, callback_id: int, payload: CallbackC
 def callback_reassign(request: HttpRequest, callback_id: int, payload: ReassignIn) -> Any:
     require_scope(request, Scope.WRITE)
     callback = access.get_callback_for(request.user, callback_id, action="reassign")
-    assignee = _employee(payload.assignee, "assignee")
+    assignee = employee_by_public_id(payload.assignee, "assignee")
     callback = services.callback_reassign(
         actor=request.user, callback=callback, assignee=assignee, expected_version=_expected(request, payload)
     )
@@ -664,7 +645,7 @@ def hotline_list(request: HttpRequest, page: Query[PageParams], filters: Query[H
 )
 def hotline_register(request: HttpRequest, payload: HotlineRegisterIn) -> Any:
     require_scope(request, Scope.WRITE)
-    unit = _unit(payload.unit, "unit")
+    unit = unit_by_code(payload.unit, "unit")
     if not access.can_register_hotline(request.user, unit):
         deny(
             request.user,
@@ -683,7 +664,7 @@ def hotline_register(request: HttpRequest, payload: HotlineRegisterIn) -> Any:
         corruption_type=payload.corruption_type.value if payload.corruption_type else "",
         place=payload.place,
         identity=payload.identity.model_dump() if payload.identity else None,
-        assignee=_employee(payload.assignee, "assignee"),
+        assignee=employee_by_public_id(payload.assignee, "assignee"),
     )
     return Status(201, _report_detail(request, report.number))
 
@@ -735,7 +716,7 @@ def hotline_get(request: HttpRequest, number: str) -> Any:
 def hotline_assign(request: HttpRequest, number: str, payload: AssignIn) -> Any:
     require_scope(request, Scope.WRITE)
     report = access.get_hotline_report_for(request.user, number, action="assign")
-    assignee = _employee(payload.assignee, "assignee")
+    assignee = employee_by_public_id(payload.assignee, "assignee")
     services.hotline_report_assign(
         actor=request.user, report=report, assignee=assignee, expected_version=_expected(request, payload)
     )

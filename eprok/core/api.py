@@ -25,7 +25,7 @@ from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 
 from eprok.accounts.tokens import authenticate_token, has_scope, touch
-from eprok.core.errors import ApplicationError, Forbidden
+from eprok.core.errors import ApplicationError, Forbidden, ValidationFailed
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +63,33 @@ _HTTP_ERROR_CODES = {
     422: "validation_error",
     429: "rate_limited",
 }
+
+
+# --- references in request bodies -----------------------------------------------------------------
+
+
+def unit_by_code(code: str | None, field: str) -> Any:
+    """The unit a body names by `code`; a 422 on `field` when there is none."""
+    from eprok.org.models import Unit
+
+    unit = Unit.objects.filter(code=code or "").first()
+    if unit is None:
+        message = _("There is no unit with this code.")
+        raise ValidationFailed(message, details={field: message})
+    return unit
+
+
+def employee_by_public_id(public_id: Any, field: str) -> Any:
+    """The employee a body names by public id (None when it names none); a 422 on `field` when unknown."""
+    from eprok.org.models import Employee
+
+    if public_id is None:
+        return None
+    employee = Employee.objects.filter(public_id=public_id).select_related("unit").first()
+    if employee is None:
+        message = _("There is no employee with this identifier.")
+        raise ValidationFailed(message, details={field: message})
+    return employee
 
 
 class TokenAuth(HttpBearer):

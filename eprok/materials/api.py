@@ -7,7 +7,6 @@ when the report changed since; registration honours the `Idempotency-Key` header
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.http import HttpRequest
@@ -16,7 +15,7 @@ from ninja import Query, Router, Status
 
 from eprok.accounts.scopes import Scope
 from eprok.core.access import deny
-from eprok.core.api import ERRORS, WRITE_ERRORS, require_scope
+from eprok.core.api import ERRORS, WRITE_ERRORS, employee_by_public_id, require_scope, unit_by_code
 from eprok.core.errors import NotFound, ValidationFailed
 from eprok.core.idempotency import HEADER as IDEMPOTENCY_HEADER
 from eprok.core.idempotency import run_once
@@ -40,7 +39,6 @@ from eprok.materials.schemas import (
     TransferIn,
     VersionIn,
 )
-from eprok.org.models import Employee, Unit
 
 router = Router(tags=["materials"])
 
@@ -121,24 +119,6 @@ def _registered(material: Material) -> dict[str, Any]:
     return _detail(Material.objects.select_related("unit", "assignee").get(pk=material.pk), new=True)
 
 
-def _unit(code: str | None, field: str) -> Unit:
-    unit = Unit.objects.filter(code=code or "").first()
-    if unit is None:
-        message = _("There is no unit with this code.")
-        raise ValidationFailed(message, details={field: message})
-    return unit
-
-
-def _employee(public_id: uuid.UUID | None, field: str) -> Employee | None:
-    if public_id is None:
-        return None
-    employee = Employee.objects.filter(public_id=public_id).first()
-    if employee is None:
-        message = _("There is no employee with this identifier.")
-        raise ValidationFailed(message, details={field: message})
-    return employee
-
-
 # --- operations --------------------------------------------------------------------------------------
 
 
@@ -170,7 +150,7 @@ def material_list(request: HttpRequest, page: Query[PageParams], filters: Query[
 )
 def material_register(request: HttpRequest, payload: RegisterIn) -> Any:
     require_scope(request, Scope.WRITE)
-    unit = _unit(payload.unit, "unit")
+    unit = unit_by_code(payload.unit, "unit")
     if not access.can_register(request.user, unit):
         deny(
             request.user,
@@ -179,7 +159,7 @@ def material_register(request: HttpRequest, payload: RegisterIn) -> Any:
             target_key=unit.code,
             visible=True,
         )
-    assignee = _employee(payload.assignee, "assignee")
+    assignee = employee_by_public_id(payload.assignee, "assignee")
 
     def create() -> Material:
         return services.material_register(
@@ -236,7 +216,7 @@ def material_get(request: HttpRequest, number: str) -> Any:
 def material_assign(request: HttpRequest, number: str, payload: AssignIn) -> Any:
     require_scope(request, Scope.WRITE)
     material = access.get_material_for(request.user, number, action="assign")
-    assignee = _employee(payload.assignee, "assignee")
+    assignee = employee_by_public_id(payload.assignee, "assignee")
     material = services.material_assign(
         actor=request.user, material=material, assignee=assignee, expected_version=_expected(request, payload)
     )
@@ -408,7 +388,7 @@ def material_quash(request: HttpRequest, number: str, payload: QuashIn) -> Any:
 def material_transfer(request: HttpRequest, number: str, payload: TransferIn) -> Any:
     require_scope(request, Scope.WRITE)
     material = access.get_material_for(request.user, number, action="work")
-    to_unit = _unit(payload.to_unit, "to_unit") if payload.to_unit else None
+    to_unit = unit_by_code(payload.to_unit, "to_unit") if payload.to_unit else None
     material = services.material_transfer(
         actor=request.user,
         material=material,

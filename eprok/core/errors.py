@@ -48,3 +48,38 @@ class Conflict(ApplicationError):
     code = "conflict"
     status = 409
     default_message = _("The record was changed in the meantime or the action is not allowed in its state.")
+
+
+def form_apply_error(
+    form: Any, exc: ApplicationError, *, aliases: dict[str, str] | None = None, ignore: tuple[str, ...] = ()
+) -> None:
+    """Put a service's error on an HTML form: every message of `exc.details` on the field it names
+    (through `aliases` from the service's names to the form's), the messages naming no field of the form
+    on the form itself. When no detail lands on a field, the error's own message goes on the field a
+    "field" detail names, else on the form (or, for a generic message, the details' own messages).
+    Keys in `ignore` are data, not messages."""
+    details = exc.details if isinstance(exc.details, dict) else {}
+    aliases = aliases or {}
+    placed = False
+    unplaced: list[str] = []
+    for key, message in details.items():
+        if key == "field" or key in ignore or not isinstance(message, str):
+            continue
+        name = aliases.get(key, key)
+        if name in form.fields:
+            form.add_error(name, message)
+            placed = True
+        else:
+            unplaced.append(message)
+    if placed:
+        for message in unplaced:
+            form.add_error(None, message)
+        return
+    field = details.get("field")
+    target = aliases.get(field, field) if isinstance(field, str) else None
+    if target in form.fields:
+        form.add_error(target, str(exc.message))
+    elif unplaced and str(exc.message) == str(exc.default_message):
+        form.add_error(None, " ".join(unplaced))
+    else:
+        form.add_error(None, str(exc.message))

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from eprok.audit.services import audit_record
 from eprok.core.access import deny, explain
-from eprok.core.errors import ApplicationError, Forbidden, NotFound
+from eprok.core.errors import ApplicationError, Forbidden, NotFound, form_apply_error
 from eprok.org import access, selectors, services
 from eprok.org.forms import ClearanceForm, DirectoryForm, EmployeeForm, RoleAssignmentForm, UnitForm, WhyForm
 from eprok.org.models import Employee, Unit
@@ -57,17 +57,7 @@ def _require_admin(request: HttpRequest, target_type: str, key: str) -> None:
 
 
 def _apply_error(form: Form, exc: ApplicationError) -> None:
-    """Put a service's error on the field it names, or on the form."""
-    details = exc.details if isinstance(exc.details, dict) else {}
-    field = details.get("field")
-    per_field = {k: v for k, v in details.items() if k in form.fields and k != "field"}
-    if per_field:
-        for name, message in per_field.items():
-            form.add_error(name, str(message))
-    elif field in form.fields:
-        form.add_error(field, str(exc.message))
-    else:
-        form.add_error(None, str(exc.message))
+    form_apply_error(form, exc)
 
 
 def _render(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:

@@ -15,7 +15,7 @@ from django.shortcuts import render
 
 from eprok.appeals import access
 from eprok.core.access import deny
-from eprok.core.errors import ApplicationError, Forbidden, NotFound
+from eprok.core.errors import ApplicationError, Forbidden, NotFound, form_apply_error
 
 PAGE_SIZE = 50
 HELP = {"help_page": "appeals"}
@@ -69,20 +69,7 @@ def is_htmx(request: HttpRequest) -> bool:
 
 
 def apply_error(form: Form, exc: ApplicationError) -> None:
-    """Put a service's error on the fields it names; what names no field of the form goes on the form."""
-    details = exc.details if isinstance(exc.details, dict) else {}
-    unplaced: list[str] = []
-    for key, message in details.items():
-        if not isinstance(message, str):
-            continue
-        name = key if key in form.fields else FIELD_ALIASES.get(key)
-        if name in form.fields:
-            form.add_error(name, message)
-        else:
-            unplaced.append(message)
-    if unplaced or not form.errors:
-        generic = str(exc.message) == str(exc.default_message)
-        form.add_error(None, " ".join(unplaced) if unplaced and generic else str(exc.message))
+    form_apply_error(form, exc, aliases=FIELD_ALIASES)
 
 
 def require_register_role(request: HttpRequest, key: str) -> None:

@@ -15,7 +15,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
 from eprok.core.access import deny
-from eprok.core.errors import ApplicationError, Conflict, Forbidden, NotFound
+from eprok.core.errors import ApplicationError, Conflict, Forbidden, NotFound, form_apply_error
 
 from .. import access
 
@@ -45,14 +45,7 @@ def render_page(
 
 
 def apply_error(form: Form, exc: ApplicationError) -> None:
-    """Put a service's error on the fields it names, or on the form."""
-    details = exc.details if isinstance(exc.details, dict) else {}
-    per_field = {k: v for k, v in details.items() if k in form.fields and isinstance(v, str)}
-    if per_field:
-        for name, message in per_field.items():
-            form.add_error(name, message)
-    else:
-        form.add_error(None, str(exc.message))
+    form_apply_error(form, exc)
 
 
 def error_status(exc: ApplicationError) -> int:

@@ -15,7 +15,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
 from eprok.core.access import deny
-from eprok.core.errors import ApplicationError, Forbidden, NotFound
+from eprok.core.errors import ApplicationError, Forbidden, NotFound, form_apply_error
 
 PAGE_SIZE = 50
 HELP = {"help_page": "contact"}
@@ -75,23 +75,7 @@ def render_page(
 
 
 def apply_error(form: Form, exc: ApplicationError, aliases: dict[str, str] | None = None) -> None:
-    """Put a service's error on the fields it names (through `aliases` for the service's names), or on
-    the form."""
-    details = exc.details if isinstance(exc.details, dict) else {}
-    aliases = aliases or {}
-    placed = False
-    for key, message in details.items():
-        name = aliases.get(key, key)
-        if name in form.fields and isinstance(message, str):
-            form.add_error(name, message)
-            placed = True
-    if not placed:
-        if details:
-            for message in details.values():
-                if isinstance(message, str):
-                    form.add_error(None, message)
-        else:
-            form.add_error(None, str(exc.message))
+    form_apply_error(form, exc, aliases=aliases)
 
 
 def refuse(request: HttpRequest, page: str) -> None:

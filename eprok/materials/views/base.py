@@ -14,7 +14,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
 from eprok.core.access import deny
-from eprok.core.errors import ApplicationError, Forbidden, NotFound
+from eprok.core.errors import ApplicationError, Forbidden, NotFound, form_apply_error
 from eprok.materials import access
 from eprok.org.grants import has_role
 
@@ -43,14 +43,7 @@ def _render(request: HttpRequest, template: str, context: dict[str, Any], status
 
 
 def _apply_error(form: Form, exc: ApplicationError) -> None:
-    """Put a service's error on the fields it names, or on the form."""
-    details = exc.details if isinstance(exc.details, dict) else {}
-    per_field = {k: v for k, v in details.items() if k in form.fields and isinstance(v, str)}
-    if per_field:
-        for name, message in per_field.items():
-            form.add_error(name, message)
-    else:
-        form.add_error(None, str(exc.message))
+    form_apply_error(form, exc)
 
 
 def _require_register_role(request: HttpRequest, key: str) -> None:

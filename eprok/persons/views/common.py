@@ -15,7 +15,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from eprok.core.errors import ApplicationError, Forbidden, NotFound
+from eprok.core.errors import ApplicationError, Forbidden, NotFound, form_apply_error
 from eprok.persons.models import Person
 
 PAGE_SIZE = 50
@@ -50,22 +50,7 @@ def is_htmx(request: HttpRequest) -> bool:
 
 
 def apply_error(form: Form, exc: ApplicationError) -> None:
-    """Put a service's error on the field it names, or on the form."""
-    details = exc.details if isinstance(exc.details, dict) else {}
-    field = details.get("field")
-    per_field = {k: v for k, v in details.items() if k in form.fields and k != "field"}
-    if per_field:
-        for name, message in per_field.items():
-            form.add_error(name, str(message))
-        leftover = [
-            str(v) for k, v in details.items() if k not in form.fields and k not in ("field", "existing")
-        ]
-        for message in leftover:
-            form.add_error(None, message)
-    elif field in form.fields:
-        form.add_error(field, str(exc.message))
-    else:
-        form.add_error(None, str(exc.message))
+    form_apply_error(form, exc, ignore=("existing",))
 
 
 def safe_next(request: HttpRequest, value: str | None) -> str:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from eprok.audit.services import audit_record
-from eprok.core.errors import ValidationFailed
+from eprok.core.errors import ValidationFailed, form_apply_error
 from eprok.portal import abuse
 from eprok.portal.forms import AppealForm, StatusForm
 from eprok.portal.services import PortalReceipt, portal_appeal_submit
@@ -77,15 +77,7 @@ def _appeal_form(data: Any = None, files: Any = None, *, topics: dict[str, Any] 
 
 
 def _apply_service_error(form: AppealForm, exc: ValidationFailed) -> None:
-    details = exc.details if isinstance(exc.details, dict) else {}
-    placed = False
-    for name, message in details.items():
-        field = SERVICE_FIELDS.get(name, name)
-        if field in form.fields and isinstance(message, str):
-            form.add_error(field, message)
-            placed = True
-    if not placed:
-        form.add_error(None, str(exc.message))
+    form_apply_error(form, exc, aliases=SERVICE_FIELDS)
 
 
 def _form_page(

@@ -9,10 +9,10 @@ os.environ.setdefault("EPROK_TESTING", "1")
 import pytest
 
 from eprok.core.testing.access_matrix import login_as
+from eprok.core.testing.personas import Personas, make_personas
 
 # The browser journeys' shared server and Chromium (one per session).
 pytest_plugins = ["eprok.core.testing.browser"]
-from eprok.core.testing.personas import Personas, make_personas
 
 
 @pytest.fixture

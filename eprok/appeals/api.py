@@ -271,9 +271,9 @@ def _applicant(data: Any, user: Any) -> services.ApplicantData | None:
         return None
     person = None
     if getattr(data, "person", None) is not None:
-        from eprok.persons import access as persons_access
+        from eprok.persons.selectors import person_for_reference
 
-        person = persons_access.visible_to(user).filter(public_id=data.person).first()
+        person = person_for_reference(user=user, public_id=data.person)
         if person is None:
             raise _invalid("applicant.person", _("There is no such person in the register."))
     return services.ApplicantData(

@@ -347,10 +347,11 @@ def call_register(request: HttpRequest, public_id: uuid.UUID, payload: CallRegis
     call = access.get_call_for(request.user, public_id, action="register")
     person = None
     if payload.person is not None:
-        from eprok.persons.models import Person
+        from eprok.persons.selectors import person_for_reference
 
-        person = Person.objects.filter(public_id=payload.person, merged_into__isnull=True).first()
-        if person is None:
+        # Through the registry's access rules, as the call card's own person picker.
+        person = person_for_reference(user=request.user, public_id=payload.person)
+        if person is None or person.merged_into_id is not None:
             message = _("There is no such person in the register.")
             raise ValidationFailed(message, details={"person": message})
     call = services.call_register(

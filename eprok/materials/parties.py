@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
-from eprok.persons import access as persons_access
 from eprok.persons.models import Person
+from eprok.persons.selectors import person_for_reference
 
 
 def person_for_party(*, user: Any, public_id: Any) -> Person | None:
@@ -14,8 +13,4 @@ def person_for_party(*, user: Any, public_id: Any) -> Person | None:
 
     A merged duplicate is returned too, so that the service can say which record to pick instead.
     """
-    try:
-        key = uuid.UUID(str(public_id).strip())
-    except ValueError:
-        return None
-    return persons_access.visible_to(user).filter(public_id=key).first()
+    return person_for_reference(user=user, public_id=public_id)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import re
+import uuid
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -186,6 +187,17 @@ def person_export_rows(
 
 
 # --- one person ------------------------------------------------------------------------------------
+
+
+def person_for_reference(*, user: Any, public_id: Any) -> Person | None:
+    """The person a form or request body names by public id, if the user may use the registry (None for
+    a malformed id or a record the user may not see). A merged duplicate is returned too, so that the
+    caller can say which record to pick instead."""
+    try:
+        key = uuid.UUID(str(public_id).strip())
+    except ValueError:
+        return None
+    return access.visible_to(user).filter(public_id=key).first()
 
 
 def person_get(*, user: Any, public_id: Any, action: str = "view") -> Person:

@@ -38,8 +38,8 @@ from eprok.core.exports import table_response
 from eprok.core.saved_filters import saved_filters
 from eprok.org import selectors as org_selectors
 from eprok.org.models import Unit
-from eprok.persons import access as persons_access
 from eprok.persons.models import Person
+from eprok.persons.selectors import person_for_reference
 
 LIST_NAME = "appeals:list"
 SORT_COLUMNS = ("number", "registered_at", "answer_due")
@@ -212,11 +212,7 @@ def appeal_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
 def _chosen_person(request: HttpRequest) -> Person | None:
     """The registry person picked in the form (?person= from the picker), if the user may use the registry."""
     raw = request.POST.get("person") or request.GET.get("person") or ""
-    try:
-        key = uuid.UUID(str(raw).strip())
-    except ValueError:
-        return None
-    return persons_access.visible_to(request.user).filter(public_id=key).first()
+    return person_for_reference(user=request.user, public_id=raw)
 
 
 def _reception_entry(request: HttpRequest) -> ReceptionEntry | None:

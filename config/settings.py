@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "eprok.appeals",
     "eprok.contact",
     "eprok.portal",
+    "eprok.documents",
 ]
 
 MIDDLEWARE = [

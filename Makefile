@@ -6,7 +6,7 @@ PORT ?= 8000
 PYTEST_WORKERS ?= 2
 export PORT
 
-.PHONY: help env static demo test test-fast lint fmt typecheck messages lock bench browser clean
+.PHONY: help env static demo test test-fast lint fmt typecheck messages lock bench browser system clean
 
 help:
 	@echo "make demo      run eprok with seeded demo data on http://127.0.0.1:$(PORT)"
@@ -34,18 +34,31 @@ node_modules/.installed: package.json package-lock.json
 static: node_modules/.installed
 	node scripts/build-static.mjs
 
-# Debian's Chromium for the browser tests; skipped (and reported) where it cannot be installed.
-browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-	      || echo "chromium could not be installed: browser tests will be skipped"; \
-	  else echo "chromium is missing and cannot be installed here: browser tests will be skipped"; fi; }
+# Debian packages the system and its tests use: Chromium (browser tests), poppler-utils (pdfsig, the
+# independent signature validator), Tesseract with Azerbaijani and Russian data and OCRmyPDF (text layers
+# for scans), libnss3-tools (certutil, to trust the organisation's CA in pdfsig's store). Installed when
+# missing and possible; each feature reports itself unavailable (and its tests skip) where one is absent.
+SYSTEM_PACKAGES := chromium:chromium pdfsig:poppler-utils tesseract:tesseract-ocr \
+  ocrmypdf:ocrmypdf certutil:libnss3-tools
+SYSTEM_DATA := /usr/share/tesseract-ocr/5/tessdata/aze.traineddata:tesseract-ocr-aze \
+  /usr/share/tesseract-ocr/5/tessdata/rus.traineddata:tesseract-ocr-rus
 
-demo: env static
+browser: system
+system:
+	@missing=""; \
+	for pair in $(SYSTEM_PACKAGES); do command -v $${pair%%:*} >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; done; \
+	for pair in $(SYSTEM_DATA); do [ -e $${pair%%:*} ] || missing="$$missing $${pair#*:}"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null) \
+	      || echo "could not install:$$missing (the features and tests that need them will be skipped)"; \
+	  else echo "missing and cannot be installed here:$$missing (the features and tests that need them will be skipped)"; fi; \
+	fi
+
+demo: env static system
 	$(BIN)/eprok demo --port $(PORT)
 
-test: env static browser
+test: env static system
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -q
 

@@ -20,6 +20,8 @@ class Role(models.TextChoices):
     OPERATE_CALLS = "operate_calls", _("Operate the call centre")
     SUPERVISE_CALLS = "supervise_calls", _("Supervise the call centre")
     HOTLINE_CUSTODIAN = "hotline_custodian", _("Keep the identities of hotline reporters")
+    KEEP_CORRESPONDENCE = "keep_correspondence", _("Keep the correspondence register")
+    MANAGE_TEMPLATES = "manage_templates", _("Manage document templates")
     READ_SPECIAL = "read_special", _("Read special reports")
     DUTY_PROSECUTOR = "duty_prosecutor", _("Duty prosecutor")
     ADMINISTER_TRAINING = "administer_training", _("Administer training")
@@ -60,6 +62,14 @@ ROLE_HELP: dict[str, object] = {
     Role.HOTLINE_CUSTODIAN: _(
         "The named custodian of the identities that hotline reporters chose to give: the only role that can "
         "reveal them; every reveal is audited with its purpose."
+    ),
+    Role.KEEP_CORRESPONDENCE: _(
+        "Registers the unit's incoming and outgoing letters (kargüzarlıq), records the head's resolutions "
+        "(dərkənar) with their executors and due dates, and sees the unit's correspondence register."
+    ),
+    Role.MANAGE_TEMPLATES: _(
+        "Maintains the library of procedural-act and letter templates: edits them, publishes new versions and "
+        "withdraws old ones."
     ),
     Role.READ_SPECIAL: _(
         "Reads special reports on serious incidents from the unit's area; restricted information, every read "

@@ -73,6 +73,9 @@ INSTALLED_APPS = [
     "eprok.contact",
     "eprok.portal",
     "eprok.documents",
+    "eprok.signing",
+    "eprok.search",
+    "eprok.drafting",
 ]
 
 MIDDLEWARE = [
@@ -262,6 +265,25 @@ EPROK_OUTBOUND_MAX_ATTEMPTS = envint("EPROK_OUTBOUND_MAX_ATTEMPTS", 5)
 # Where citizens check their appeal or hotline report; messages link here.
 EPROK_PORTAL_URL = os.environ.get("EPROK_PORTAL_URL", SITE_URL.rstrip("/") + "/portal/")
 
+# --- Electronic signature (eprok.signing; docs/operations.md) ----------------------------------
+# The organisation's CA (key encrypted with EPROK_SIGNING_CA_PASSPHRASE) and trusted roots live here,
+# never in the database. Back this directory up; keep it outside the web root.
+EPROK_SIGNING_DIR = os.environ.get("EPROK_SIGNING_DIR", str(BASE_DIR / "var" / "signing"))
+# Required in production; elsewhere a passphrase derived from SECRET_KEY is used (demo only).
+EPROK_SIGNING_CA_PASSPHRASE = os.environ.get("EPROK_SIGNING_CA_PASSPHRASE", "")
+EPROK_SIGNING_ORGANISATION = os.environ.get(
+    "EPROK_SIGNING_ORGANISATION", "Prosecutor General's Office (eprok)"
+)
+EPROK_SIGNING_CERT_DAYS = envint("EPROK_SIGNING_CERT_DAYS", 730)
+EPROK_SIGNING_MIN_PASSPHRASE = envint("EPROK_SIGNING_MIN_PASSPHRASE", 10)
+# ASAN İmza mobile signature service (simulators/asan.py in the demo and tests); EPROK_ASAN_URL is set
+# below, next to the simulators' ports.
+EPROK_ASAN_CLIENT_ID = os.environ.get("EPROK_ASAN_CLIENT_ID", "eprok")
+EPROK_ASAN_CLIENT_SECRET = os.environ.get("EPROK_ASAN_CLIENT_SECRET", "")
+EPROK_ASAN_TIMEOUT = envint("EPROK_ASAN_TIMEOUT", 10)
+# Public verification page of signed documents (the QR code leads to <this>verify/<code>/).
+EPROK_VERIFY_URL = os.environ.get("EPROK_VERIFY_URL", EPROK_PORTAL_URL.rstrip("/") + "/verify/")
+
 # --- Uploads (eprok.core.uploads) ------------------------------------------------------------
 EPROK_UPLOAD_MAX_BYTES = envint("EPROK_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 EPROK_UPLOAD_MAX_FILES = envint("EPROK_UPLOAD_MAX_FILES", 10)
@@ -271,6 +293,19 @@ EPROK_CLAMAV_SOCKET = os.environ.get("EPROK_CLAMAV_SOCKET", "")
 EPROK_CLAMAV_TIMEOUT = envint("EPROK_CLAMAV_TIMEOUT", 30)
 EPROK_CLAMAV_FAIL_OPEN = envbool("EPROK_CLAMAV_FAIL_OPEN")
 # Stored uploads are readable by the service account only.
+# The first handler refuses a multipart body larger than every allowed file together before reading it
+# (EPROK_REQUEST_MAX_BYTES; default EPROK_UPLOAD_MAX_BYTES × EPROK_UPLOAD_MAX_FILES + 1 MB).
+FILE_UPLOAD_HANDLERS = [
+    "eprok.core.uploads.RequestSizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+EPROK_REQUEST_MAX_BYTES = envint("EPROK_REQUEST_MAX_BYTES", 0)
+# Documents: OCR (OCRmyPDF + Tesseract; off or missing programs → "unavailable"), the sweep's grace period.
+EPROK_OCR_ENABLED = os.environ.get("EPROK_OCR_ENABLED", "1") != "0"
+EPROK_OCR_LANGUAGES = os.environ.get("EPROK_OCR_LANGUAGES", "aze+rus+eng")
+EPROK_OCR_TIMEOUT = envint("EPROK_OCR_TIMEOUT", 600)
+EPROK_DOCUMENTS_SWEEP_GRACE_HOURS = envint("EPROK_DOCUMENTS_SWEEP_GRACE_HOURS", 24)
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 
@@ -279,6 +314,8 @@ DEMO_HOST = os.environ.get("DEMO_HOST", "127.0.0.1")
 DEMO_PORT = envint("PORT", 8000)
 # Later modules start their simulators on ports counted up from this base.
 SIMULATOR_BASE_PORT = envint("SIMULATOR_BASE_PORT", DEMO_PORT + 100)
+# The ASAN İmza service; the demo runs its simulator on the first simulator port.
+EPROK_ASAN_URL = os.environ.get("EPROK_ASAN_URL", f"http://{DEMO_HOST}:{SIMULATOR_BASE_PORT}")
 
 # `eprok bench` sets this on the server it starts: routes the bare baseline views under /_bench/.
 BENCH_BASELINE = envbool("EPROK_BENCH_BASELINE")
@@ -289,6 +326,10 @@ EPROK_REGISTER_PATTERNS: dict[str, str] = json.loads(os.environ.get("EPROK_REGIS
 EPROK_REGISTER_PREFIXES: dict[str, str] = json.loads(os.environ.get("EPROK_REGISTER_PREFIXES") or "{}")
 # Deadline alerts (eprok.core.calendar.tracking): a term is "approaching" this many days before it runs out.
 EPROK_DEADLINE_WARNING_DAYS = envint("EPROK_DEADLINE_WARNING_DAYS", 2)
+# Search: the newest matching records a user may open that are counted, faceted and paged (decision 0015).
+SEARCH_CANDIDATE_LIMIT = envint("EPROK_SEARCH_CANDIDATE_LIMIT", 2000)
+# Generated documents (eprok.drafting): the place printed under their number and date.
+EPROK_DRAFTING_PLACE = os.environ.get("EPROK_DRAFTING_PLACE", "Bakı şəhəri")
 # The 961/161 telephony systems' signing secrets, {"<pbx code>": "<secret>"} (never in the database; see
 # eprok/contact/pbx.py). Outside production a PBX without one uses EPROK_PBX_DEMO_SECRET (or a derived one).
 EPROK_PBX_SECRETS: dict[str, str] = json.loads(os.environ.get("EPROK_PBX_SECRETS") or "{}")
@@ -317,6 +358,8 @@ EPROK_PORTAL_RATE_APPEAL = os.environ.get("EPROK_PORTAL_RATE_APPEAL", "10/h")
 EPROK_PORTAL_RATE_REPORT = os.environ.get("EPROK_PORTAL_RATE_REPORT", "10/h")
 EPROK_PORTAL_RATE_LOOKUP = os.environ.get("EPROK_PORTAL_RATE_LOOKUP", "30/h")
 EPROK_PORTAL_RATE_MESSAGE = os.environ.get("EPROK_PORTAL_RATE_MESSAGE", "30/h")
+# Look-ups of signed documents by verification code (page and API; QR scans count too).
+EPROK_PORTAL_RATE_VERIFY = os.environ.get("EPROK_PORTAL_RATE_VERIFY", "120/h")
 # Wrong receipt codes: after this many for one register number (three times as many for one client
 # address), look-ups are locked for the lockout period.
 EPROK_PORTAL_LOOKUP_MAX_FAILURES = envint("EPROK_PORTAL_LOOKUP_MAX_FAILURES", 5)
@@ -340,7 +383,12 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # PDF rendering and font subsetting log every step at INFO: one line per glyph list per document.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "ERROR"},
+    },
 }
 
 EPROK_TITLE = _("Electronic Prosecution")

@@ -5,6 +5,7 @@
 //   vendor/uswds/{css,js,fonts,img}   U.S. Web Design System (public domain / CC0, see LICENSE.md)
 //   vendor/htmx/htmx.min.js            htmx 2 (0BSD)
 //   vendor/axe/axe.min.js              axe-core, only for the browser accessibility tests (MPL-2.0)
+//   vendor/documents/                  DejaVu Serif Condensed (free licence), the font of generated documents
 //   vendor/fonts/                      Source Sans 3 (SIL OFL 1.1) with the latin-ext and Cyrillic
 //                                      subsets: USWDS's bundled fonts lack ə/Ə, so its font families
 //                                      are re-declared here with faces that cover Azerbaijani and Russian.
@@ -89,8 +90,20 @@ for (const [css, style, weight] of FONT_FILES) {
 copyTree(join(fontsource, "LICENSE"), join(vendor, "fonts", "LICENSE"));
 writeFileSync(join(vendor, "fonts", "fonts.css"), faces.join("\n") + "\n");
 
+// Fonts of generated documents (eprok/drafting/render.py): DejaVu Serif Condensed, whole font files with
+// every Azerbaijani and Russian letter in one face (WeasyPrint embeds one font per face, so subsets split by
+// unicode-range would not do). Free licence (Bitstream Vera / Arev, see LICENSE).
+const dejavu = join(modules, "dejavu-fonts-ttf");
+for (const face of ["", "-Bold", "-Italic", "-BoldItalic"]) {
+  const file = `DejaVuSerifCondensed${face}.ttf`;
+  cpSync(need(join(dejavu, "ttf", file)), join(vendor, "documents", file));
+}
+// The visible signature stamps (eprok/signing/pdf.py) use DejaVu Sans Condensed from the same package.
+cpSync(need(join(dejavu, "ttf", "DejaVuSansCondensed.ttf")), join(vendor, "documents", "DejaVuSansCondensed.ttf"));
+copyTree(join(dejavu, "LICENSE"), join(vendor, "documents", "LICENSE"));
+
 const versions = Object.fromEntries(
-  ["@uswds/uswds", "htmx.org", "axe-core", "@fontsource/source-sans-3"].map((name) => [
+  ["@uswds/uswds", "htmx.org", "axe-core", "@fontsource/source-sans-3", "dejavu-fonts-ttf"].map((name) => [
     name,
     JSON.parse(readFileSync(join(modules, name, "package.json"), "utf8")).version,
   ]),

@@ -378,10 +378,14 @@ def _mount_routers() -> None:
     from eprok.cases.api import router as cases_router
     from eprok.contact.api import router as contact_router
     from eprok.criminal_code.api import router as criminal_code_router
+    from eprok.documents.api import router as documents_router
+    from eprok.drafting.api import router as drafting_router
     from eprok.materials.api import router as materials_router
     from eprok.notifications.api import router as notifications_router
     from eprok.org.api import router as org_router
     from eprok.persons.api import router as persons_router
+    from eprok.search.api import router as search_router
+    from eprok.signing.api import router as signing_router
 
     api.add_router("", accounts_router)  # /me and /tokens
     api.add_router("/org", org_router)
@@ -393,6 +397,10 @@ def _mount_routers() -> None:
     api.add_router("/cases", cases_router)
     api.add_router("/appeals", appeals_router)
     api.add_router("/contact", contact_router)
+    api.add_router("/documents", documents_router)
+    api.add_router("/drafting", drafting_router)
+    api.add_router("/search", search_router)
+    api.add_router("/signing", signing_router)
 
 
 _mount_routers()

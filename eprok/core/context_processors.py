@@ -41,6 +41,9 @@ NAVIGATION: list[tuple[Any, str, frozenset[str] | None]] = [
         "contact:hotline_list",
         frozenset({Role.OPERATE_CALLS, Role.SUPERVISE_CALLS, Role.HOTLINE_CUSTODIAN}),
     ),
+    (_("Correspondence register"), "documents:correspondence_list", frozenset({Role.KEEP_CORRESPONDENCE})),
+    (_("My signature"), "signing:my", None),
+    (_("Signing certificates"), "signing:certificates", frozenset({Role.ADMINISTER_USERS})),
     (  # the person registry: every casework role, and the administrators who merge duplicates
         _("Persons"),
         "persons:search",
@@ -67,6 +70,7 @@ NAVIGATION: list[tuple[Any, str, frozenset[str] | None]] = [
                 Role.REGISTER_APPEALS,
                 Role.ANSWER_APPEALS,
                 Role.SUPERVISE_CALLS,
+                Role.KEEP_CORRESPONDENCE,
             }
         ),
     ),
@@ -74,6 +78,7 @@ NAVIGATION: list[tuple[Any, str, frozenset[str] | None]] = [
     (_("Criminal Code"), "criminal_code:article_list", None),
     (_("Organisation"), "org:unit_list", None),
     (_("Audit log"), "audit:event_list", frozenset({Role.READ_AUDIT})),
+    (_("Document templates"), "drafting:templates", frozenset({Role.MANAGE_TEMPLATES})),
     # The page itself is for administrators at the root unit (notifications/outbound/access.py).
     (_("Messages to citizens"), "notifications:outbound_list", frozenset({Role.ADMINISTER_USERS})),
 ]

@@ -31,10 +31,19 @@ DEFAULT_PATTERNS: dict[str, str] = {
     "cases": "{prefix}-{unit}-{year}-{seq:05d}",
     "appeals": "{prefix}-{unit}-{year}-{seq:05d}",
     "hotline": "{prefix}-{unit}-{year}-{seq:05d}",
+    "correspondence_in": "{prefix}-{unit}-{year}-{seq:05d}",
+    "correspondence_out": "{prefix}-{unit}-{year}-{seq:05d}",
 }
 # CM: cinayət materialı (crime report); CI: cinayət işi (criminal case); AP: appeal (müraciət);
-# QX: qaynar xətt (the 161 hotline).
-DEFAULT_PREFIXES: dict[str, str] = {"materials": "CM", "cases": "CI", "appeals": "AP", "hotline": "QX"}
+# QX: qaynar xətt (the 161 hotline); DM / XM: daxil olan / xaric olan məktub (incoming / outgoing letter).
+DEFAULT_PREFIXES: dict[str, str] = {
+    "materials": "CM",
+    "cases": "CI",
+    "appeals": "AP",
+    "hotline": "QX",
+    "correspondence_in": "DM",
+    "correspondence_out": "XM",
+}
 
 
 def pattern_fields(pattern: str) -> set[str]:

@@ -28,8 +28,10 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.files import File
 from django.core.files.storage import default_storage
+from django.core.files.uploadhandler import FileUploadHandler
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -209,9 +211,10 @@ def _types_label(allowed: Iterable[str]) -> str:
 # --- sniffing -----------------------------------------------------------------------------------
 
 
-def _sniff(file: Any, head: bytes) -> str:
+def _sniff(file: Any, head: bytes, *, strict_pdf: bool = False) -> str:
     """The kind of the content, or raise _Refused with the reason."""
     if head.startswith(b"%PDF-"):
+        _check_pdf(file, strict=strict_pdf)
         return "pdf"
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         return "png"
@@ -230,6 +233,39 @@ def _sniff(file: Any, head: bytes) -> str:
     if head.startswith(_ARCHIVE_MAGIC) or head.startswith(b"PK"):
         raise _Refused("archive")
     return _sniff_text(file, head)
+
+
+PDF_MAX_PAGES = 5000
+
+
+def _check_pdf(file: Any, *, strict: bool) -> None:
+    """A PDF protected with a password is refused ("encrypted"). With `strict`, so is one pypdf cannot
+    open or whose first page it cannot read ("damaged"); without it, an unreadable PDF is let through as
+    before (modules that only keep the file; documents, which extract text and sign, are strict)."""
+    import pypdf
+
+    try:
+        file.seek(0)
+        try:
+            reader = pypdf.PdfReader(file, strict=False)
+        except Exception:
+            if strict:
+                raise
+            return
+        if reader.is_encrypted:
+            raise _Refused("encrypted")
+        if not strict:
+            return
+        count = len(reader.pages)
+        if count == 0 or count > PDF_MAX_PAGES:
+            raise _Refused("damaged")
+        reader.pages[0].mediabox  # noqa: B018 - the first page must be readable
+    except _Refused:
+        raise
+    except Exception:
+        raise _Refused("damaged") from None
+    finally:
+        file.seek(0)
 
 
 def _sniff_text(file: Any, head: bytes) -> str:
@@ -446,13 +482,59 @@ def _scanner_failed(reason: str) -> None:
     raise ScannerUnavailable()
 
 
+# --- the request body limit ---------------------------------------------------------------------
+
+
+class UploadTooLarge(RequestDataTooBig):
+    """The request body is larger than any accepted upload (Django answers 400 before reading it)."""
+
+
+def request_max_bytes() -> int:
+    """The largest multipart body accepted: every allowed file at its limit, plus the form's fields."""
+    configured = getattr(settings, "EPROK_REQUEST_MAX_BYTES", None)
+    if configured:
+        return int(configured)
+    return int(settings.EPROK_UPLOAD_MAX_BYTES) * int(settings.EPROK_UPLOAD_MAX_FILES) + 1024 * 1024
+
+
+class RequestSizeLimitHandler(FileUploadHandler):
+    """The first upload handler: refuses a body whose Content-Length is over the limit before a byte of it
+    is read (nothing reaches memory or a temporary file), and stops a body that turns out longer than
+    it said while it streams."""
+
+    def handle_raw_input(
+        self, input_data: Any, META: Any, content_length: int, boundary: Any, encoding: Any = None
+    ) -> None:
+        self.limit = request_max_bytes()
+        self.received = 0
+        if content_length > self.limit:
+            logger.warning("upload refused: the request declares %d bytes", content_length)
+            raise UploadTooLarge(f"request body of {content_length} bytes exceeds {self.limit}")
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        self.received = getattr(self, "received", 0) + len(raw_data)
+        if self.received > getattr(self, "limit", request_max_bytes()):
+            raise UploadTooLarge("request body exceeds the upload limit")
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
 # --- the public functions -----------------------------------------------------------------------
 
 
 def validate_upload(
-    file: IO[bytes] | File, *, allowed: Iterable[str] = DEFAULT_TYPES, max_bytes: int | None = None
+    file: IO[bytes] | File,
+    *,
+    allowed: Iterable[str] = DEFAULT_TYPES,
+    max_bytes: int | None = None,
+    strict_pdf: bool = False,
 ) -> SniffedFile:
-    """What the file really is, or ValidationFailed naming the file and the reason."""
+    """What the file really is, or ValidationFailed naming the file and the reason.
+
+    A password-protected PDF is always refused; with `strict_pdf` also one that cannot be read.
+    """
     allowed = frozenset(allowed)
     limit = max_bytes if max_bytes is not None else settings.EPROK_UPLOAD_MAX_BYTES
     name = display_name(file)
@@ -468,7 +550,7 @@ def validate_upload(
         raise _refuse(name, "empty")
     head = _read_head(file)
     try:
-        kind = _sniff(file, head)
+        kind = _sniff(file, head, strict_pdf=strict_pdf)
     except _Refused as refused:
         raise _refuse(name, refused.reason, types=_types_label(allowed)) from None
     finally:

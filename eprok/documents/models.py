@@ -152,3 +152,155 @@ class DocumentVersion(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.document_id} v{self.number}"
+
+
+# --- the correspondence register (kargüzarlıq) --------------------------------------------------------
+
+
+class Direction(models.TextChoices):
+    INCOMING = "in", _("Incoming")
+    OUTGOING = "out", _("Outgoing")
+
+
+class DeliveryChannel(models.TextChoices):
+    POST = "post", _("Post")
+    COURIER = "courier", _("Courier")
+    BY_HAND = "by_hand", _("By hand")
+    EMAIL = "email", _("E-mail")
+    EDMS = "edms", _("Electronic document exchange")
+    FAX = "fax", _("Fax")
+
+
+class CorrespondenceStatus(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    IN_PROGRESS = "in_progress", _("With executors")
+    COMPLETED = "completed", _("Executed")
+    SENT = "sent", _("Sent")
+
+
+class LinkType(models.TextChoices):
+    MATERIAL = "materials.material", _("Crime report")
+    CASE = "cases.case", _("Criminal case")
+    APPEAL = "appeals.appeal", _("Appeal")
+
+
+class Correspondence(PublicIdModel):
+    """One registered letter of a unit: incoming (with the sender's own number and date) or outgoing.
+
+    The letter owns documents (its scans, its answers) as owner type "documents.correspondence".
+    """
+
+    number = models.CharField(_("register number"), max_length=40, unique=True)
+    direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices)
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="correspondence"
+    )
+    registered_at = models.DateTimeField(_("registered"))
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("registered by"), on_delete=models.PROTECT, related_name="+"
+    )
+    # The sender of an incoming letter, the recipient of an outgoing one.
+    correspondent = models.CharField(_("sender or recipient"), max_length=300)
+    their_number = models.CharField(_("sender's number"), max_length=64, blank=True)
+    their_date = models.DateField(_("sender's date"), null=True, blank=True)
+    subject = models.CharField(_("subject"), max_length=300)
+    summary = models.TextField(_("summary"), blank=True)
+    classification = models.PositiveSmallIntegerField(
+        _("classification"), choices=Clearance.choices, default=Clearance.OFFICIAL
+    )
+    channel = models.CharField(_("delivery channel"), max_length=16, choices=DeliveryChannel.choices)
+    link_type = models.CharField(_("linked record type"), max_length=32, choices=LinkType.choices, blank=True)
+    link_key = models.CharField(_("linked record number"), max_length=64, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=CorrespondenceStatus.choices,
+        default=CorrespondenceStatus.REGISTERED,
+    )
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        verbose_name = _("letter")
+        verbose_name_plural = _("correspondence")
+        ordering = ["-registered_at", "-pk"]
+        indexes = [
+            models.Index(fields=["unit", "-registered_at"], name="correspondence_unit"),
+            models.Index(fields=["link_type", "link_key"], name="correspondence_link"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(direction__in=Direction.values), name="correspondence_direction"
+            ),
+            models.CheckConstraint(
+                condition=Q(channel__in=DeliveryChannel.values), name="correspondence_channel"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=CorrespondenceStatus.values), name="correspondence_status"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.subject}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("documents:correspondence_detail", args=[self.number])
+
+
+class ResolutionStatus(models.TextChoices):
+    OPEN = "open", _("In execution")
+    DONE = "done", _("Executed")
+
+
+class Resolution(TimeStampedModel):
+    """The head's resolution (dərkənar) on a letter: what to do, who does it, by when; then the report."""
+
+    correspondence = models.ForeignKey(
+        Correspondence, verbose_name=_("letter"), on_delete=models.CASCADE, related_name="resolutions"
+    )
+    text = models.TextField(_("resolution"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("given by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    executor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("executor"),
+        on_delete=models.PROTECT,
+        related_name="correspondence_resolutions",
+    )
+    executor_unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("executor unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    rule_code = models.CharField(_("term rule"), max_length=64)
+    due_date = models.DateField(_("due"))
+    due_set_by_head = models.BooleanField(_("earlier date set by the head"), default=False)
+    status = models.CharField(
+        _("status"), max_length=8, choices=ResolutionStatus.choices, default=ResolutionStatus.OPEN
+    )
+    report = models.TextField(_("execution report"), blank=True)
+    completed_at = models.DateTimeField(_("executed"), null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("executed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("resolution")
+        verbose_name_plural = _("resolutions")
+        ordering = ["correspondence", "created_at", "pk"]
+        indexes = [models.Index(fields=["executor", "status"], name="resolution_executor")]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=ResolutionStatus.values), name="resolution_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.correspondence_id}: {self.text[:50]}"

@@ -83,13 +83,15 @@ def owner_of(document: Any) -> Any:
 
 
 def register_builtin_owners() -> None:
-    """Materials, cases, appeals and calls own documents; later modules register their own records."""
+    """Materials, cases, appeals, calls and letters own documents; later modules register their own."""
     from eprok.appeals import access as appeals_access
     from eprok.appeals.models import Appeal
     from eprok.cases import access as cases_access
     from eprok.cases.models import Case
     from eprok.contact import access as contact_access
     from eprok.contact.models import Call
+    from eprok.documents.correspondence import access as correspondence_access
+    from eprok.documents.models import Correspondence
     from eprok.materials import access as materials_access
     from eprok.materials.models import Material
 
@@ -146,5 +148,20 @@ def register_builtin_owners() -> None:
             visible_to=contact_access.calls_visible_to,
             unit_of=lambda c: c.unit,
             url_of=lambda c: reverse("contact:call_detail", args=[c.public_id]),
+        )
+    )
+    register_owner(
+        OwnerType(
+            label="documents.correspondence",
+            verbose_name=Correspondence._meta.verbose_name,
+            model=Correspondence,
+            key_field="number",
+            get_for=lambda user, key, action: correspondence_access.get_letter_for(user, key, action),
+            can_attach=correspondence_access.can_attach,
+            visible_to=correspondence_access.visible_to,
+            unit_of=lambda letter: letter.unit,
+            url_of=lambda letter: letter.get_absolute_url(),
+            classification_of=lambda letter: int(letter.classification),
+            can_approve=correspondence_access.can_keep,
         )
     )

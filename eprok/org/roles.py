@@ -68,8 +68,8 @@ ROLE_HELP: dict[str, object] = {
         "(dərkənar) with their executors and due dates, and sees the unit's correspondence register."
     ),
     Role.MANAGE_TEMPLATES: _(
-        "Maintains the library of procedural-act and letter templates: edits them, publishes new versions and "
-        "withdraws old ones."
+        "Maintains the library of procedural-act and letter templates: edits them, publishes new versions "
+        "and withdraws old ones."
     ),
     Role.READ_SPECIAL: _(
         "Reads special reports on serious incidents from the unit's area; restricted information, every read "

@@ -253,6 +253,26 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
         ((Role.ADMINISTER_USERS, "gpo", True),),
         Clearance.TOP_SECRET,
     ),
+    DemoLogin(  # the correspondence register (kargüzarlıq) of the Xətai district office
+        "karguzar",
+        "Hacıyeva",
+        "Nərmin",
+        "Elçin qızı",
+        "baku-xetai",
+        "chief-specialist",
+        "",
+        ((Role.KEEP_CORRESPONDENCE, "baku-xetai", False),),
+    ),
+    DemoLogin(  # the library of procedural-act and letter templates, kept by the legal support department
+        "sablon",
+        "Rzayev",
+        "Elvin",
+        "Nazim oğlu",
+        "gpo-legal-support",
+        "senior-prosecutor",
+        "counsellor",
+        ((Role.MANAGE_TEMPLATES, "gpo", True),),
+    ),
 )
 
 

@@ -98,6 +98,7 @@ RATE_SETTINGS = {
     "report": "EPROK_PORTAL_RATE_REPORT",
     "lookup": "EPROK_PORTAL_RATE_LOOKUP",
     "message": "EPROK_PORTAL_RATE_MESSAGE",
+    "verify": "EPROK_PORTAL_RATE_VERIFY",
 }
 
 

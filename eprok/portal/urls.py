@@ -16,4 +16,8 @@ urlpatterns = [
     path("conversation/", views.conversation_open, name="portal_conversation_open"),
     path("conversation/messages/", views.conversation, name="portal_conversation"),
     path("conversation/close/", views.conversation_close, name="portal_conversation_close"),
+    # Signed documents: the code is printed on the document and in its QR code, so it is in the address.
+    path("verify/", views.verify_form, name="portal_verify"),
+    path("verify/ca.crl", views.verify_crl, name="portal_verify_crl"),
+    path("verify/<str:code>/", views.verify_code, name="portal_verify_code"),
 ]

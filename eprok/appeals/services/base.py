@@ -16,6 +16,7 @@ from eprok.appeals.models import TRANSITIONS, Appeal, AppealStatus
 from eprok.audit.services import audit_record, diff
 from eprok.core.errors import Conflict, ValidationFailed
 from eprok.core.locking import lock_row
+from eprok.search.services import index_later
 
 logger = logging.getLogger("eprok.appeals")
 
@@ -100,6 +101,7 @@ def _snapshot(appeal: Appeal) -> dict[str, Any]:
 
 
 def _audit(actor: Any, verb: str, appeal: Appeal, before: dict[str, Any], **kwargs: Any) -> None:
+    index_later("appeals.appeal", appeal.pk)  # every change of an appeal passes here
     audit_record(
         actor=actor,
         action=f"appeals.appeal.{verb}",

@@ -54,6 +54,7 @@ from eprok.core.errors import ValidationFailed
 from eprok.org.models import Unit
 from eprok.persons import names
 from eprok.persons.validators import normalise_fin, normalise_phone
+from eprok.search.services import index_later
 
 # A clock a few minutes ahead of the server's is not a receipt "in the future".
 CLOCK_SKEW = dt.timedelta(minutes=5)
@@ -597,6 +598,7 @@ def _create(
         terms.track_answer(appeal, answer, new=True)
         terms.track_forward(appeal, forward, new=True)
     files = _store_files(appeal, attachments, sniffed, actor, stored) if attachments else []
+    index_later("appeals.appeal", appeal.pk)
     audit_record(
         actor=actor,
         action="appeals.appeal.registered",

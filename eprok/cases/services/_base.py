@@ -18,6 +18,7 @@ from eprok.core.locking import lock_row
 from eprok.criminal_code.references import InvalidReference, Reference, parse_reference
 from eprok.org.grants import has_role
 from eprok.org.roles import Role
+from eprok.search.services import index_later
 
 from ..models import (
     OPEN_STATUSES,
@@ -104,6 +105,7 @@ def audit(
 ) -> None:
     """One event "cases.<entity>.<verb>" whose target is the case, so the case's history finds it."""
     changes = diff(before, snapshot(case)) if before is not None else None
+    index_later("cases.case", case.pk)  # every change of a case passes here
     audit_record(
         actor=actor, action=f"cases.{entity}.{verb}", target=case, changes=changes or None, data=data
     )

@@ -138,7 +138,7 @@ def test_the_history_tab_lists_the_changes_but_not_the_reads(signed_in, personas
     # The interface language is Azerbaijani by default: the labels of the audit actions are translated.
     assert "İstintaq dayandırılıb" in body and "Cinayət işi başlan" in body
     assert "investigation_due" not in body and "istintaq müddətinin sonu" in body  # fields by their names
-    assert "cases.case" not in body and "Cinayət işinə baxılıb" not in body
+    assert "cases.case." not in body and "Cinayət işinə baxılıb" not in body
 
 
 def test_the_team_sees_its_actions_and_the_supervisor_sees_theirs(signed_in, personas, case):

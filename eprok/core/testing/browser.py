@@ -148,11 +148,17 @@ def e2e_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[E2EServer]:
     workdir = tmp_path_factory.mktemp("e2e")
     # The telephony journeys sign PBX events with the demo secret of this run (eprok/contact/pbx.py).
     env = {**_server_env(workdir / "e2e.sqlite3"), "EPROK_PBX_DEMO_SECRET": secrets.token_hex(24)}
+    # The signing journeys sign with keys issued by a CA of this run, kept in the run's own directory.
+    env.update(
+        EPROK_SIGNING_DIR=str(workdir / "signing"),
+        EPROK_SIGNING_CA_PASSPHRASE=secrets.token_urlsafe(24),
+    )
     password = "e2e-" + pyotp.random_base32()[:20]
     secret = pyotp.random_base32()
     username = "e2e.auditor"
 
     _manage(env, "migrate", "--noinput", "-v0")
+    _manage(env, "signing_ca", "init")
     seeded = _manage(env, "seed", "--structure-only", check=False)
     if seeded.returncode != 0 and "Unknown command" not in seeded.stderr:
         raise RuntimeError(f"manage.py seed --structure-only failed:\n{seeded.stdout}\n{seeded.stderr}")

@@ -41,6 +41,12 @@ PUBLIC = {
     "portal_conversation_open",
     "portal_conversation",
     "portal_conversation_close",
+    # Verification of signed documents by the code printed on them (eprok/portal/views/verify.py):
+    # checksum, kind, unit and signers only, never the content; rate limited. The CA's CRL is public.
+    "portal_verify",
+    "portal_verify_code",
+    "portal_verify_crl",
+    "signing_public_verify",  # the same through the API: GET /api/v1/signing/public/verify/{code}
 }
 
 
@@ -77,6 +83,8 @@ def keys(personas):
         "request_id": "1",
         "uidb64": "MQ",
         "token": "set-password",
+        "owner_type": "cases.case",  # documents panels and drafting's generate page
+        "key": "CI-1",
     }
 
 

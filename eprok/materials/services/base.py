@@ -18,6 +18,7 @@ from eprok.materials.models import (
     Material,
     MaterialStatus,
 )
+from eprok.search.services import index_later
 
 # A clock a few minutes ahead of the server's is not a registration "in the future".
 CLOCK_SKEW = dt.timedelta(minutes=5)
@@ -85,6 +86,7 @@ def _snapshot(material: Material) -> dict[str, Any]:
 
 
 def _audit(actor: Any, verb: str, material: Material, before: dict[str, Any], **kwargs: Any) -> None:
+    index_later("materials.material", material.pk)  # every change of a report passes here
     audit_record(
         actor=actor,
         action=f"materials.material.{verb}",

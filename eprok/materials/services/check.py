@@ -39,6 +39,7 @@ from eprok.materials.services.base import (
 )
 from eprok.org.models import Unit
 from eprok.persons.models import PartyRole
+from eprok.search.services import index_later
 
 # --- registration ------------------------------------------------------------------------------------
 
@@ -162,6 +163,7 @@ def material_register(
     material.check_due = deadline.due
     material.save(force_insert=True)
     terms.track_check(material, deadline, new=True)
+    index_later("materials.material", material.pk)
     audit_record(
         actor=actor,
         action="materials.material.registered",

@@ -29,6 +29,7 @@ from eprok.materials.services.base import (
     _transition,
 )
 from eprok.org.models import Unit
+from eprok.search.services import index_later
 
 # --- decisions (CPC art. 207.5) ----------------------------------------------------------------------
 
@@ -157,6 +158,7 @@ def material_join(
     MaterialParty.objects.bulk_create(moved)
     into.version += 1
     into.save(update_fields=["version", "updated_at"])
+    index_later("materials.material", into.pk)  # the parties copied into it
     _audit(actor, "joined", material, before, related=into, data={"parties_copied": len(moved)})
     audit_record(
         actor=actor,

@@ -14,6 +14,7 @@ from eprok.core.errors import Conflict, ValidationFailed
 from eprok.persons.models import Person, PersonMerge
 from eprok.persons.services.details import _address_row, _document_row
 from eprok.persons.services.records import compute_name_key, snapshot
+from eprok.search.services import index_later
 
 _FILLABLE = (
     "fin",
@@ -195,6 +196,8 @@ def person_merge(*, actor: Any, duplicate: Person, survivor: Person, reason: str
     survivor.version = F("version") + 1
     survivor.save()
     survivor.refresh_from_db()
+    for changed in (survivor, duplicate):
+        index_later("persons.person", changed.pk)
 
     merge = PersonMerge.objects.create(
         duplicate=duplicate,

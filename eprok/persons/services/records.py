@@ -27,6 +27,7 @@ from eprok.persons.validators import (
     normalise_virtual_pin,
     normalise_voen,
 )
+from eprok.search.services import index_later
 
 NATURAL_FIELDS = (
     "fin",
@@ -171,6 +172,7 @@ def person_create(*, actor: Any, kind: str, **fields: Any) -> Person:
         # Another request registered the same FIN or VÖEN between the check and the insert.
         _refuse_taken_identifiers(clean)
         raise
+    index_later("persons.person", person.pk)
     audit_record(
         actor=actor,
         action="persons.person.created",
@@ -181,6 +183,8 @@ def person_create(*, actor: Any, kind: str, **fields: Any) -> Person:
 
 
 def _lock(person: Person) -> Person:
+    # Every change of a person (record, documents, addresses, phones) locks the row here first.
+    index_later("persons.person", person.pk)
     return Person.objects.select_for_update().get(pk=person.pk)
 
 

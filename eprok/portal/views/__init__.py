@@ -3,6 +3,7 @@
 from eprok.portal.views.appeals import appeal_status, appeal_submit
 from eprok.portal.views.home import help_page, home
 from eprok.portal.views.hotline import conversation, conversation_close, conversation_open, report_submit
+from eprok.portal.views.verify import verify_code, verify_crl, verify_form
 
 __all__ = [
     "appeal_status",
@@ -13,4 +14,7 @@ __all__ = [
     "help_page",
     "home",
     "report_submit",
+    "verify_code",
+    "verify_crl",
+    "verify_form",
 ]

@@ -38,6 +38,7 @@ NAVIGATION = [
     (_("Check an appeal"), "portal:portal_appeal_status"),
     (_("Report corruption"), "portal:portal_report_submit"),
     (_("Continue a conversation"), "portal:portal_conversation_open"),
+    (_("Verify a document"), "portal:portal_verify"),
 ]
 
 

@@ -33,6 +33,9 @@ class Command(BaseCommand):
         from eprok.org.seeding import DEMO_PASSWORD, seed
 
         call_command("migrate", interactive=False, verbosity=0)
+        # The organisation's signing CA (var/signing; docs/operations.md) and the ASAN İmza simulator's CA.
+        call_command("signing_ca", "init", verbosity=0)
+        self._trust_asan_simulator()
         from eprok.cases.seeding import seed_casework
         from eprok.core.calendar.tracking import deadline_alerts
 
@@ -45,14 +48,25 @@ class Command(BaseCommand):
             from eprok.contact.seeding import seed_contact
 
             contact = seed_contact()
+            from eprok.documents.seeding import seed_documents
+
+            documents = seed_documents()
             # What a scheduler would have sent by now: "due soon" and "overdue" notifications.
             deadline_alerts()
+            from eprok.search.services import reindex
+
+            indexed = reindex()  # the search index of everything seeded
         self.stdout.write(f"seeded: units +{report.units_created}, employees +{report.employees_created}")
         if casework.materials is not None:
             self.stdout.write(
                 f"seeded: crime reports +{casework.materials.created}, criminal cases +{casework.opened}"
             )
         self.stdout.write(f"seeded: appeals +{appeals.created}, reception log +{appeals.receptions}")
+        self.stdout.write(
+            f"seeded: documents +{documents.documents}, letters +{documents.letters}, "
+            f"resolutions +{documents.resolutions}"
+        )
+        self.stdout.write(f"search index: {sum(indexed.values())} records")
         self.stdout.write(
             f"seeded: calls +{contact.calls}, hotline reports +{contact.hotline_reports}; "
             "the exchanges 961-main and 161-main take signed events from `python -m simulators.pbx` "
@@ -78,6 +92,7 @@ class Command(BaseCommand):
             return
         if not options["no_simulators"]:
             self._start_pbx_simulator(url)
+            self._start_asan_simulator()
         sys.stdout.flush()
         env = dict(os.environ, DEBUG="1")
         # gunicorn is installed next to this interpreter; make sure `eprok serve` finds it.
@@ -126,4 +141,49 @@ class Command(BaseCommand):
         subprocess.Popen(argv, cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
         self.stdout.write(
             "The 961 simulator rings the operators' workspace every 3 minutes (var/demo-pbx.log)."
+        )
+
+    def _asan_state(self) -> Any:
+        from django.conf import settings
+
+        return settings.BASE_DIR / "var" / "asan-sim"
+
+    def _trust_asan_simulator(self) -> None:
+        """The simulator's CA is made here (it would make the same on start) and trusted by validation."""
+        from cryptography.hazmat.primitives import serialization
+
+        from eprok.signing import ca
+        from simulators.asan import ensure_ca
+
+        certificate, _key = ensure_ca(self._asan_state())
+        ca.trust_add("asan-simulator", certificate.public_bytes(serialization.Encoding.PEM))
+
+    def _start_asan_simulator(self) -> None:
+        """ASAN İmza's mobile signature, simulated at EPROK_ASAN_URL: the phone confirms by itself after
+        5 seconds (simulators/asan.py; its output, with each verification code, in var/demo-asan.log)."""
+        import subprocess
+        from urllib.parse import urlsplit
+
+        from django.conf import settings
+
+        address = urlsplit(settings.EPROK_ASAN_URL)
+        log = (settings.BASE_DIR / "var" / "demo-asan.log").open("a")
+        argv = [
+            sys.executable,
+            "-m",
+            "simulators.asan",
+            "--host",
+            address.hostname or "127.0.0.1",
+            "--port",
+            str(address.port or settings.SIMULATOR_BASE_PORT),
+            "--state",
+            str(self._asan_state()),
+            "--auto-confirm-after",
+            "5",
+        ]
+        env = dict(os.environ, ASAN_SIM_CLIENT_SECRET=settings.EPROK_ASAN_CLIENT_SECRET)
+        subprocess.Popen(argv, cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+        self.stdout.write(
+            f"The ASAN İmza simulator answers at {settings.EPROK_ASAN_URL}; any phone + 6-digit ASAN ID "
+            "signs, confirmed after 5 s (var/demo-asan.log)."
         )

@@ -54,3 +54,15 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"call centre and hotline: calls +{contact.calls}, hotline reports +{contact.hotline_reports}"
             )
+            from eprok.documents.seeding import seed_documents
+
+            with work_context(WorkContext(source="cli")):
+                documents = seed_documents()
+            self.stdout.write(
+                f"documents: +{documents.documents}, letters +{documents.letters}, "
+                f"resolutions +{documents.resolutions}"
+            )
+            from eprok.search.services import reindex
+
+            indexed = reindex()  # the search index of everything seeded (manage.py search_reindex)
+            self.stdout.write(f"search index: {sum(indexed.values())} records")

@@ -1,0 +1,1 @@
+"""The correspondence register (kargüzarlıq): incoming and outgoing letters and the head's resolutions."""

@@ -1,0 +1,67 @@
+"""The source registry: each searchable record type registers how it is indexed, listed and opened.
+
+A source names a label ("cases.case"), how to build the index entry of one object, a batched
+queryset for rebuilds, the records a user may open (the owning app's `access.visible_to`), the URL of
+a hit and the labels of its facet values (statuses). Sources are registered by the search app in
+`eprok.search.sources`; a later module registers its own in its AppConfig.ready().
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Model, QuerySet
+
+
+@dataclass(frozen=True)
+class IndexDocument:
+    """What a source gives the index for one object. `names` are people's names (folded for fuzzy
+    matching), `numbers` exact identifiers (FIN, register/case numbers, phones), `articles` the
+    Criminal Code article codes."""
+
+    title: str
+    key: str
+    text: str = ""
+    names: Iterable[str] = ()
+    numbers: Iterable[str] = ()
+    phones: Iterable[str] = ()
+    articles: Iterable[str] = ()
+    unit_id: int | None = None
+    status: str = ""
+    date: datetime.date | None = None
+
+
+@dataclass(frozen=True)
+class SearchSource:
+    label: str
+    verbose_name: Any
+    model: type[Model]
+    document: Callable[[Any], IndexDocument | None]
+    queryset: Callable[[], QuerySet[Any]]
+    visible_to: Callable[[Any], QuerySet[Any]]
+    url: Callable[[str], str]
+    status_labels: Callable[[], dict[str, Any]] = field(default=lambda: {})
+    order: int = 100
+
+
+_SOURCES: dict[str, SearchSource] = {}
+
+
+def register_source(source: SearchSource) -> None:
+    """Register (or replace) the source for `source.label`."""
+    _SOURCES[source.label] = source
+
+
+def get_source(label: str) -> SearchSource | None:
+    return _SOURCES.get(label)
+
+
+def sources() -> list[SearchSource]:
+    return sorted(_SOURCES.values(), key=lambda s: (s.order, s.label))
+
+
+def labels() -> list[str]:
+    return [s.label for s in sources()]

@@ -1,0 +1,429 @@
+"""Running a search: match, filter by access, bound the candidates, then count, facet and page.
+
+The order is the point (docs/decisions/0015-search.md):
+
+1. The query is folded exactly as the index was (eprok.search.folding): number-like tokens become
+   exact keys looked up in a b-tree index, words become full-text terms (plain prefixes, the name
+   skeleton and, for names, typo corrections from the name vocabulary).
+2. Access comes before anything is counted: every source contributes `label = X AND object_id IN
+   (X's visible_to(user))`, so a record the user may not open is neither listed nor counted.
+3. Candidates are bounded: the newest SEARCH_CANDIDATE_LIMIT visible matches are taken (by the
+   (date, id) index), and counts, facets and pages are computed over them only. When the bound is
+   reached the page says so ("more than N"), and the user narrows the search.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import BooleanField, Count, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.urls import NoReverseMatch
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from eprok.search import backends, folding
+from eprok.search.models import KeyKind, SearchEntry, SearchKey, SearchName
+from eprok.search.registry import get_source, sources
+
+PAGE_SIZE = 20
+MAX_PAGE = 100
+FACET_LIMIT = 15
+SNIPPET_CHARS = 240
+_FUZZY_MIN = 4
+
+
+def candidate_limit() -> int:
+    return int(getattr(settings, "SEARCH_CANDIDATE_LIMIT", 2000))
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    q: str = ""
+    types: tuple[str, ...] = ()
+    unit: int | None = None
+    unit_code: str = ""
+    status: str = ""
+    article: str = ""
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    page: int = 1
+
+
+@dataclass
+class QueryPlan:
+    numbers: list[str]
+    words: list[str]
+    groups: list[tuple[list[str], list[str]]]
+    highlight_prefixes: list[str]
+    highlight_exact: set[str]
+
+    @property
+    def empty(self) -> bool:
+        return not self.numbers and not self.groups
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class Hit:
+    label: str
+    type_name: str
+    url: str
+    title: SafeString
+    snippet: SafeString
+    status: str
+    status_label: str
+    date: datetime.date | None
+    unit_name: str
+    key: str
+
+
+@dataclass
+class SearchResults:
+    params: SearchParams
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+    capped: bool = False
+    page: int = 1
+    pages: int = 0
+    offset: int = 0
+    limit: int = PAGE_SIZE
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    searched: bool = False
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+def levenshtein(a: str, b: str, limit: int) -> int:
+    """The edit distance of a and b, or limit + 1 once it is certainly above `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
+
+
+def _allowed_edits(word: str) -> int:
+    return 2 if len(word) >= 8 else 1
+
+
+def fuzzy_terms(word: str) -> list[str]:
+    """Name words in the vocabulary within one or two edits of `word` (plain form)."""
+    if len(word) < _FUZZY_MIN or not word.isalpha():
+        return []
+    limit = _allowed_edits(word)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT term FROM search_searchname WHERE term %% %s "
+                "ORDER BY similarity(term, %s) DESC LIMIT 200",
+                [word, word],
+            )
+            candidates = [row[0] for row in cursor.fetchall()]
+    else:
+        # The same first two letters (a typo is rarely there), read through the unique index.
+        start = word[:2]
+        candidates = list(
+            SearchName.objects.filter(term__gte=start, term__lt=start + "\uffff").values_list(
+                "term", flat=True
+            )[:5000]
+        )
+    return [t for t in candidates if t != word and levenshtein(t, word, limit) <= limit][:20]
+
+
+def plan(q: str) -> QueryPlan:
+    numbers, words = folding.split_query(q)
+    groups: list[tuple[list[str], list[str]]] = []
+    prefixes: list[str] = []
+    exact: set[str] = set()
+    for word in words[:12]:
+        plains, skeleton = folding.word_terms(word)
+        alternates: list[str] = []
+        if skeleton:
+            alternates.append(skeleton)
+        for variant in plains:
+            alternates.extend(fuzzy_terms(variant))
+        alternates = list(dict.fromkeys(alternates))
+        groups.append((plains, alternates))
+        prefixes.extend(plains)
+        exact.update(alternates)
+    return QueryPlan(
+        numbers=numbers[:6], words=words, groups=groups, highlight_prefixes=prefixes, highlight_exact=exact
+    )
+
+
+def access_condition(user: Any, labels: Sequence[str] | None = None) -> Q:
+    """Entries of records the user may open: each source's own visible_to(user), never a copy of it."""
+    condition = Q(pk__in=[])
+    for source in sources():
+        if labels and source.label not in labels:
+            continue
+        condition |= Q(label=source.label, object_id__in=source.visible_to(user).values("pk"))
+    return condition
+
+
+def matching(query: QueryPlan) -> QuerySet[SearchEntry]:
+    entries = SearchEntry.objects.all()
+    for number in query.numbers:
+        entries = entries.filter(id__in=SearchKey.objects.filter(value=number).values("entry_id"))
+    if query.groups:
+        sql, params = backends.match_sql(query.groups)
+        entries = entries.filter(RawSQL(sql, params, output_field=BooleanField()))  # noqa: S611 - terms are parameters
+    return entries
+
+
+def _article_q(article: str) -> Q:
+    code = folding.normalise_number(article)
+    keys = SearchKey.objects.filter(kind=KeyKind.ARTICLE).filter(
+        Q(value=code) | Q(value__startswith=f"{code}.")
+    )
+    return Q(id__in=keys.values("entry_id"))
+
+
+def _filters(params: SearchParams, skip: str = "") -> Q:
+    condition = Q()
+    if params.types and skip != "type":
+        condition &= Q(label__in=params.types)
+    if params.unit and skip != "unit":
+        condition &= Q(unit_id=params.unit)
+    if params.status and skip != "status":
+        condition &= Q(status=params.status)
+    if params.article and skip != "article":
+        condition &= _article_q(params.article)
+    if params.date_from:
+        condition &= Q(date__gte=params.date_from)
+    if params.date_to:
+        condition &= Q(date__lte=params.date_to)
+    return condition
+
+
+Row = tuple[int, str, int | None, str]  # (id, label, unit id, status)
+
+
+def _candidates(entries: QuerySet[SearchEntry], bound: int) -> list[Row]:
+    """The newest `bound + 1` entries (one more tells that the bound was reached), as plain rows."""
+    rows = entries.order_by("-date", "-id").values_list("id", "label", "unit_id", "status")[: bound + 1]
+    return list(rows)
+
+
+def _count(rows: Sequence[Row], index: int) -> dict[Any, int]:
+    counts: dict[Any, int] = {}
+    for row in rows:
+        if row[index]:
+            counts[row[index]] = counts.get(row[index], 0) + 1
+    return counts
+
+
+def _facets(
+    visible: QuerySet[SearchEntry], rows: list[Row], params: SearchParams, bound: int
+) -> dict[str, list[FacetValue]]:
+    """Counts per type, unit, status and article over the candidates. A facet with a value chosen is
+    counted with every filter but its own, so its other values stay on offer with their counts."""
+    from eprok.org.models import Unit
+
+    def pool(dimension: str, selected: object) -> list[Row]:
+        if not selected:
+            return rows[:bound]
+        return _candidates(visible.filter(_filters(params, dimension)), bound)[:bound]
+
+    facets: dict[str, list[FacetValue]] = {}
+    counts = _count(pool("type", params.types), 1)
+    facets["type"] = [
+        FacetValue(s.label, str(s.verbose_name), counts[s.label], s.label in params.types)
+        for s in sources()
+        if counts.get(s.label)
+    ]
+    unit_counts = sorted(_count(pool("unit", params.unit), 2).items(), key=lambda item: -item[1])[
+        :FACET_LIMIT
+    ]
+    units = Unit.objects.in_bulk([unit for unit, _n in unit_counts])
+    facets["unit"] = [
+        FacetValue(units[u].code, units[u].name, n, params.unit == u) for u, n in unit_counts if u in units
+    ]
+    status_rows = pool("status", params.status)
+    by_status = _count(status_rows, 3)
+    names: dict[str, str] = {}
+    for _id, label, _unit, status in status_rows:
+        if status and status not in names:
+            source = get_source(label)
+            name = source.status_labels().get(status) if source else None
+            names[status] = str(name or status)
+    facets["status"] = [
+        FacetValue(value, names[value], n, params.status == value)
+        for value, n in sorted(by_status.items(), key=lambda item: -item[1])[:FACET_LIMIT]
+    ]
+    article_ids = [row[0] for row in pool("article", params.article)]
+    article_rows = (
+        SearchKey.objects.filter(kind=KeyKind.ARTICLE, entry_id__in=article_ids)
+        .values("value")
+        .annotate(n=Count("entry_id"))
+        .order_by("-n", "value")[:FACET_LIMIT]
+    )
+    facets["article"] = [
+        FacetValue(r["value"], r["value"], r["n"], params.article == r["value"]) for r in article_rows
+    ]
+    return facets
+
+
+def search(
+    *, user: Any, params: SearchParams, offset: int | None = None, limit: int | None = None
+) -> SearchResults:
+    """The page of hits, the total and the facets, all over records the user may open. The window is
+    `params.page` of PAGE_SIZE hits, or `limit` hits from `offset` (the API)."""
+    limit = limit or PAGE_SIZE
+    results = SearchResults(params=params, page=max(1, min(params.page, MAX_PAGE)), limit=limit)
+    if offset is None:
+        offset = (results.page - 1) * limit
+    query = plan(params.q)
+    if query.empty:
+        return results
+    results.searched = True
+    bound = candidate_limit()
+    # Access first: nothing below ever sees an entry of a record the user may not open.
+    visible = matching(query).filter(access_condition(user))
+    rows = _candidates(visible.filter(_filters(params)), bound)
+    results.capped = len(rows) > bound
+    rows = rows[:bound]
+    results.total = len(rows)
+    results.pages = (results.total + limit - 1) // limit
+    results.offset = offset
+    results.facets = _facets(visible, rows, params, bound)
+    page_ids = [row[0] for row in rows[offset : offset + limit]]
+    entries = SearchEntry.objects.select_related("unit").in_bulk(page_ids)
+    results.hits = [_hit(entries[pk], query) for pk in page_ids if pk in entries]
+    return results
+
+
+def _url(source: Any, key: str) -> str:
+    """The record's URL, or "" when the key no longer makes one (an entry older than a key's format)."""
+    if source is None:
+        return ""
+    try:
+        return str(source.url(key))
+    except NoReverseMatch:
+        return ""
+
+
+def _hit(entry: SearchEntry, query: QueryPlan) -> Hit:
+    source = get_source(entry.label)
+    status_label = ""
+    if source is not None:
+        status_label = str(source.status_labels().get(entry.status) or entry.status)
+    return Hit(
+        label=entry.label,
+        type_name=str(source.verbose_name) if source else entry.label,
+        url=_url(source, entry.key),
+        title=highlight(entry.title, query),
+        snippet=snippet(entry.text, query),
+        status=entry.status,
+        status_label=status_label,
+        date=entry.date,
+        unit_name=entry.unit.name if entry.unit_id and entry.unit else "",
+        key=entry.key,
+    )
+
+
+# --- highlighting ----------------------------------------------------------------------------------
+
+_TOKEN = re.compile(r"[^\W_]+(?:[-/.][^\W_]+)*|\+?\d[\d\s\-().]{5,}\d", re.UNICODE)
+
+
+class _Matcher:
+    def __init__(self, query: QueryPlan) -> None:
+        self.prefixes = tuple(query.highlight_prefixes)
+        self.exact = query.highlight_exact
+        self.numbers = set(query.numbers)
+        self.cache: dict[str, bool] = {}
+
+    def __call__(self, token: str) -> bool:
+        known = self.cache.get(token)
+        if known is not None:
+            return known
+        result = self._match(token)
+        self.cache[token] = result
+        return result
+
+    def _match(self, token: str) -> bool:
+        if self.numbers:
+            if folding.normalise_number(token) in self.numbers:
+                return True
+            if any(ch.isdigit() for ch in token) and folding.phone_key(token) in self.numbers:
+                return True
+        for word in folding.normalised_words(token):
+            for variant in folding.variants(word):
+                if self.prefixes and variant.startswith(self.prefixes):
+                    return True
+                if variant in self.exact:
+                    return True
+            if word.isalpha() and folding.skeleton_term(word) in self.exact:
+                return True
+        return False
+
+
+def _marked(text: str, matcher: _Matcher) -> tuple[str, int]:
+    out: list[str] = []
+    last = 0
+    found = 0
+    for match in _TOKEN.finditer(text):
+        token = match.group(0)
+        if not matcher(token.strip()):
+            continue
+        out.append(escape(text[last : match.start()]))
+        out.append(f"<mark>{escape(token)}</mark>")
+        last = match.end()
+        found += 1
+    out.append(escape(text[last:]))
+    return "".join(out), found
+
+
+def highlight(text: str, query: QueryPlan) -> SafeString:
+    """The text escaped, with the words the query matched wrapped in <mark>."""
+    marked, _found = _marked(text or "", _Matcher(query))
+    return mark_safe(marked)  # noqa: S308 - every piece was escaped above
+
+
+def snippet(text: str, query: QueryPlan, size: int = SNIPPET_CHARS) -> SafeString:
+    """About `size` characters of `text` around its first match, escaped, matches in <mark>."""
+    text = text or ""
+    matcher = _Matcher(query)
+    start = 0
+    for match in _TOKEN.finditer(text):
+        if matcher(match.group(0).strip()):
+            start = max(0, match.start() - size // 3)
+            break
+    if start:
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < start + 20 else start
+    end = min(len(text), start + size)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start + size // 2 else end
+    marked, _found = _marked(text[start:end], matcher)
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if end < len(text) else ""
+    return mark_safe(f"{prefix}{marked}{suffix}")  # noqa: S308 - escaped in _marked

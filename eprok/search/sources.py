@@ -1,0 +1,330 @@
+"""The built-in sources: crime reports, criminal cases, appeals, persons and documents.
+
+Each source reads the owning app's models and its `access.visible_to(user)` (read-only): the search
+app never decides who may see a record, it asks the app that owns it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from eprok.search.registry import IndexDocument, SearchSource, register_source
+
+_ARTICLE = re.compile(r"\d+(?:\.\d+)*")
+
+
+def split_articles(*texts: str) -> list[str]:
+    """The article codes written in free text ("177.2.3, 178.1" → ["177.2.3", "178.1"])."""
+    out: dict[str, None] = {}
+    for text in texts:
+        for code in _ARTICLE.findall(text or ""):
+            out.setdefault(code, None)
+    return list(out)
+
+
+def _day(value: Any) -> Any:
+    if value is None:
+        return None
+    return timezone.localdate(value) if timezone.is_aware(value) else value.date()
+
+
+def _person_names(parties: Any) -> list[str]:
+    return [party.person.display_name for party in parties if party.person_id]
+
+
+def _status_labels(choices: Any) -> Any:
+    return lambda: {value: label for value, label in choices.choices}
+
+
+# --- crime reports ---------------------------------------------------------------------------------
+
+
+def _material_queryset() -> QuerySet[Any]:
+    from eprok.materials.models import Material
+
+    return Material.objects.select_related("unit").prefetch_related("parties__person")
+
+
+def _material_document(material: Any) -> IndexDocument:
+    parties = list(material.parties.all())
+    return IndexDocument(
+        title=f"{material.number} — {material.summary[:200]}",
+        key=material.number,
+        text="\n".join(
+            t
+            for t in (
+                ", ".join(_person_names(parties)),
+                material.summary,
+                material.incident_place,
+                material.source_reference,
+                material.decision_grounds,
+                material.transferred_to_body,
+            )
+            if t
+        ),
+        names=_person_names(parties),
+        numbers=[material.number, material.case_number, *[p.person.fin or "" for p in parties]],
+        articles=split_articles(material.articles),
+        unit_id=material.unit_id,
+        status=material.status,
+        date=_day(material.registered_at),
+    )
+
+
+def _material_visible(user: Any) -> QuerySet[Any]:
+    from eprok.materials.access import visible_to
+
+    return visible_to(user)
+
+
+def _material_url(key: str) -> str:
+    from eprok.materials.models import _detail_url
+
+    return _detail_url(key)
+
+
+# --- criminal cases --------------------------------------------------------------------------------
+
+
+def _case_queryset() -> QuerySet[Any]:
+    from eprok.cases.models import Case
+
+    return Case.objects.select_related("unit", "material").prefetch_related("parties__person")
+
+
+def _case_document(case: Any) -> IndexDocument:
+    parties = list(case.parties.all())
+    return IndexDocument(
+        title=f"{case.number} — {case.summary[:200]}",
+        key=case.number,
+        text="\n".join(
+            t
+            for t in (
+                ", ".join(_person_names(parties)),
+                case.summary,
+                case.opening_grounds,
+                case.completion_grounds,
+            )
+            if t
+        ),
+        names=_person_names(parties),
+        numbers=[
+            case.number,
+            case.material.number if case.material_id else "",
+            *[p.person.fin or "" for p in parties],
+        ],
+        articles=split_articles(case.main_article, case.articles),
+        unit_id=case.unit_id,
+        status=case.status,
+        date=_day(case.opened_at),
+    )
+
+
+def _case_visible(user: Any) -> QuerySet[Any]:
+    from eprok.cases.access import visible_to
+
+    return visible_to(user)
+
+
+def _case_url(key: str) -> str:
+    from eprok.cases.links import case_url
+
+    return case_url("cases:detail", key)
+
+
+# --- appeals ---------------------------------------------------------------------------------------
+
+
+def _appeal_queryset() -> QuerySet[Any]:
+    from eprok.appeals.models import Appeal
+
+    return Appeal.objects.select_related("unit", "person")
+
+
+def _appeal_document(appeal: Any) -> IndexDocument:
+    applicant = " ".join(
+        p for p in (appeal.applicant_last_name, appeal.applicant_first_name, appeal.applicant_patronymic) if p
+    )
+    names = [n for n in (applicant, appeal.organisation) if n]
+    if appeal.person_id:
+        names.append(appeal.person.display_name)
+    return IndexDocument(
+        title=f"{appeal.number} — {applicant or appeal.organisation}",
+        key=appeal.number,
+        text="\n".join(t for t in (appeal.text, appeal.complained_text, appeal.applicant_address) if t),
+        names=names,
+        numbers=[appeal.number, appeal.applicant_fin],
+        phones=[appeal.applicant_phone, appeal.notify_sms],
+        unit_id=appeal.unit_id,
+        status=appeal.status,
+        date=_day(appeal.registered_at),
+    )
+
+
+def _appeal_visible(user: Any) -> QuerySet[Any]:
+    from eprok.appeals.access import visible_to
+
+    return visible_to(user)
+
+
+def _appeal_url(key: str) -> str:
+    from eprok.appeals.models.appeal import _detail_url
+
+    return _detail_url(key)
+
+
+# --- persons ---------------------------------------------------------------------------------------
+
+
+def _person_queryset() -> QuerySet[Any]:
+    from eprok.persons.models import Person
+
+    return Person.objects.prefetch_related("documents", "phones", "addresses")
+
+
+def _person_document(person: Any) -> IndexDocument:
+    documents = list(person.documents.all())
+    return IndexDocument(
+        title=person.display_name or str(person.public_id),
+        key=str(person.public_id),
+        text="\n".join([person.note, *[a.text for a in person.addresses.all()]]).strip(),
+        names=[person.display_name],
+        numbers=[
+            person.fin or "",
+            person.voen or "",
+            person.virtual_pin,
+            person.registration_number,
+            *[f"{d.series}{d.number}" for d in documents],
+            *[d.number for d in documents],
+        ],
+        phones=[p.number for p in person.phones.all()],
+        date=_day(person.created_at),
+        status="merged" if person.merged_into_id else "active",
+    )
+
+
+def _person_visible(user: Any) -> QuerySet[Any]:
+    from eprok.persons.access import visible_to
+
+    return visible_to(user)
+
+
+def _person_url(key: str) -> str:
+    return reverse("persons:detail", kwargs={"public_id": key})
+
+
+def _person_statuses() -> dict[str, Any]:
+    return {"active": _("Active record"), "merged": _("Merged duplicate")}
+
+
+# --- documents -------------------------------------------------------------------------------------
+
+
+def _document_queryset() -> QuerySet[Any]:
+    from eprok.documents.models import Document
+
+    return Document.objects.all()
+
+
+def _document_document(document: Any) -> IndexDocument:
+    return IndexDocument(
+        title=document.title,
+        key=str(document.public_id),
+        text=document.text or "",
+        numbers=[document.owner_key, document.verification_code or ""],
+        unit_id=document.unit_id,
+        status=document.status,
+        date=_day(document.created_at),
+    )
+
+
+def _document_visible(user: Any) -> QuerySet[Any]:
+    from eprok.documents.access import visible_to
+
+    return visible_to(user)
+
+
+def _document_url(key: str) -> str:
+    return reverse("documents:detail", kwargs={"public_id": key})
+
+
+def register_builtin_sources() -> None:
+    from eprok.appeals.models import AppealStatus
+    from eprok.cases.models import Case, CaseStatus
+    from eprok.documents.models import Document, DocumentStatus
+    from eprok.materials.models import Material, MaterialStatus
+    from eprok.persons.models import Person
+
+    register_source(
+        SearchSource(
+            label="cases.case",
+            verbose_name=_("Criminal cases"),
+            model=Case,
+            document=_case_document,
+            queryset=_case_queryset,
+            visible_to=_case_visible,
+            url=_case_url,
+            status_labels=_status_labels(CaseStatus),
+            order=10,
+        )
+    )
+    register_source(
+        SearchSource(
+            label="materials.material",
+            verbose_name=_("Crime reports"),
+            model=Material,
+            document=_material_document,
+            queryset=_material_queryset,
+            visible_to=_material_visible,
+            url=_material_url,
+            status_labels=_status_labels(MaterialStatus),
+            order=20,
+        )
+    )
+    from eprok.appeals.models import Appeal
+
+    register_source(
+        SearchSource(
+            label="appeals.appeal",
+            verbose_name=_("Appeals"),
+            model=Appeal,
+            document=_appeal_document,
+            queryset=_appeal_queryset,
+            visible_to=_appeal_visible,
+            url=_appeal_url,
+            status_labels=_status_labels(AppealStatus),
+            order=30,
+        )
+    )
+    register_source(
+        SearchSource(
+            label="persons.person",
+            verbose_name=_("Persons"),
+            model=Person,
+            document=_person_document,
+            queryset=_person_queryset,
+            visible_to=_person_visible,
+            url=_person_url,
+            status_labels=_person_statuses,
+            order=40,
+        )
+    )
+    register_source(
+        SearchSource(
+            label="documents.document",
+            verbose_name=_("Documents"),
+            model=Document,
+            document=_document_document,
+            queryset=_document_queryset,
+            visible_to=_document_visible,
+            url=_document_url,
+            status_labels=_status_labels(DocumentStatus),
+            order=50,
+        )
+    )

@@ -54,3 +54,21 @@ def document_sections() -> list[DocumentSection]:
 
 def owner_actions() -> list[OwnerAction]:
     return [_ACTIONS[key] for key in sorted(_ACTIONS)]
+
+
+# Document.category holds a code that another app defines (a drafting template's code). That app names it.
+_CATEGORY_NAMERS: list[Callable[[str], str | None]] = []
+
+
+def register_category_namer(namer: Callable[[str], str | None]) -> None:
+    """`namer(code)` returns the category's name in the active language, or None when it does not know it."""
+    _CATEGORY_NAMERS.append(namer)
+
+
+def category_name(code: str) -> str:
+    """The name of a document category for people (e.g. the act's name), or the code itself."""
+    for namer in _CATEGORY_NAMERS:
+        name = namer(code) if code else None
+        if name:
+            return name
+    return code

@@ -139,6 +139,7 @@ def _detail_context(request: HttpRequest, document: Document, **forms: Any) -> d
         "owner": owner,
         "owner_type": kind,
         "owner_url": kind.url_of(owner),
+        "category_name": extensions.category_name(document.category),
         "versions": list(selectors.versions_of(document)),
         "may_edit": may_edit,
         "version_form": forms.get("version_form") or (VersionForm() if may_edit else None),

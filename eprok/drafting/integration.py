@@ -25,7 +25,11 @@ def _allowed(user: Any, owner_type: Any, owner: Any) -> bool:
 
 
 def register() -> None:
-    from eprok.documents.extensions import OwnerAction, register_owner_action
+    from eprok.documents.extensions import OwnerAction, register_category_namer, register_owner_action
+    from eprok.drafting import selectors
+
+    # A generated document's category is its template's code; people read the template's name.
+    register_category_namer(selectors.template_name)
 
     register_owner_action(
         OwnerAction(key="drafting.generate", label=_("Generate from a template"), url=_url, allowed=_allowed)

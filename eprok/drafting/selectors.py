@@ -61,3 +61,9 @@ def version_diff(old: TemplateVersion, new: TemplateVersion) -> list[dict[str, A
             continue
         lines.append({"op": {"  ": "equal", "+ ": "insert", "- ": "delete"}[tag], "text": text})
     return lines
+
+
+def template_name(code: str) -> str | None:
+    """The template's name in the active language (a generated document's category), or None."""
+    template = Template.objects.filter(code=code).only("code", "name_az", "name_en", "name_ru").first()
+    return str(template.name) if template is not None else None

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
-from django.apps import apps
 from django.db.models import QuerySet
 
 from eprok.documents.models import Document, DocumentStatus, DocumentVersion
@@ -195,12 +194,13 @@ class PublicVerification:
 
 def document_type_name(document: Document) -> str:
     """The kind of act (the template category's name), never the title."""
-    if document.category and apps.is_installed("eprok.drafting"):
-        template = apps.get_model("drafting", "Template").objects.filter(code=document.category).first()
-        if template is not None:
-            return str(template.name)
+    from eprok.documents.extensions import category_name
     from eprok.documents.models import DocumentKind
 
+    if document.category:
+        name = category_name(document.category)
+        if name != document.category:
+            return name
     return str(DocumentKind(document.kind).label)
 
 

@@ -51,6 +51,9 @@ class Command(BaseCommand):
             from eprok.documents.seeding import seed_documents
 
             documents = seed_documents()
+            from eprok.signing.seeding import DEMO_SIGNING_PASSPHRASE, seed_signing
+
+            signing = seed_signing()
             # What a scheduler would have sent by now: "due soon" and "overdue" notifications.
             deadline_alerts()
             from eprok.search.services import reindex
@@ -67,6 +70,11 @@ class Command(BaseCommand):
             f"resolutions +{documents.resolutions}"
         )
         self.stdout.write(f"search index: {sum(indexed.values())} records")
+        if signing.codes:
+            self.stdout.write(
+                f"signed: a decision signed by mustentiq and nezaretci (signing passphrase "
+                f"{DEMO_SIGNING_PASSPHRASE}); verify it at /portal/verify/{signing.codes[0]}/"
+            )
         self.stdout.write(
             f"seeded: calls +{contact.calls}, hotline reports +{contact.hotline_reports}; "
             "the exchanges 961-main and 161-main take signed events from `python -m simulators.pbx` "

@@ -62,6 +62,14 @@ class Command(BaseCommand):
                 f"documents: +{documents.documents}, letters +{documents.letters}, "
                 f"resolutions +{documents.resolutions}"
             )
+            from django.core.management import call_command
+
+            from eprok.signing.seeding import seed_signing
+
+            call_command("signing_ca", "init", verbosity=0)
+            with work_context(WorkContext(source="cli")):
+                signing = seed_signing()
+            self.stdout.write(f"signing: keys +{signing.keys}, signed documents +{signing.signed}")
             from eprok.search.services import reindex
 
             indexed = reindex()  # the search index of everything seeded (manage.py search_reindex)

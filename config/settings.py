@@ -209,8 +209,14 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# Uploaded and generated files: local disk under MEDIA_ROOT by default. At scale, an S3-compatible object
+# store: EPROK_FILE_STORAGE=storages.backends.s3.S3Storage (install django-storages[s3]) with its options
+# as JSON in EPROK_FILE_STORAGE_OPTIONS (bucket_name, endpoint_url, ...; credentials from its own env).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": os.environ.get("EPROK_FILE_STORAGE", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": json.loads(os.environ.get("EPROK_FILE_STORAGE_OPTIONS", "{}")),
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

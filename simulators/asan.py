@@ -17,8 +17,15 @@ verification code, and polls until the user confirms (or cancels) on the phone:
 The "phone" and the test controls (no authentication; the simulator is for tests and the demo only):
 
     POST /phone/<transactionId>/confirm | /phone/<transactionId>/cancel
-    POST /control/users {phoneNumber, userId, name}   enrol a user under a name (else enrolled on first use)
+    POST /control/users {phoneNumber, userId, name, fin}   enrol a user: name and FIN (else on first use)
     POST /control/faults {fail: N, status: 503, delay: seconds}   the next N API calls fail / every call waits
+
+A certificate carries its holder's FIN (personal identification number) as the subject's serialNumber,
+as real ASAN İmza certificates do, so the relying system can tell whose card signed. A user not enrolled
+through /control/users is enrolled on first use with the name and FIN that `<state>/directory.json`
+gives for the phone number ({"+994501234567": {"fin": "1AB2CD3", "name": "..."}}: the mobile
+operator's register of whose number it is; the demo writes it from the employees' records), or else
+with a FIN derived from the phone number and ASAN ID (a stranger's card).
 
 The /v1 calls need HTTP Basic authentication with the client id and secret (--client-id, and the secret
 from --client-secret or ASAN_SIM_CLIENT_SECRET; no secret: no check). Keys and the CA persist in --state.
@@ -106,7 +113,24 @@ class AsanService:
     def user_key(phone: str, user_id: str) -> str:
         return hashlib.sha256(f"{phone.lstrip('+')}:{user_id}".encode()).hexdigest()[:24]
 
-    def enrol(self, phone: str, user_id: str, name: str) -> tuple[x509.Certificate, Any]:
+    FIN_ALPHABET = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+    def directory(self, phone: str) -> dict[str, str]:
+        """Whose number this is, from <state>/directory.json ({} when unknown or unreadable)."""
+        path = self.state / "directory.json"
+        try:
+            entries = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        except (OSError, ValueError):
+            return {}
+        entry = entries.get("+" + phone.lstrip("+")) if isinstance(entries, dict) else None
+        return {k: str(v) for k, v in entry.items()} if isinstance(entry, dict) else {}
+
+    @classmethod
+    def derived_fin(cls, phone: str, user_id: str) -> str:
+        value = int(hashlib.sha256(f"fin:{phone.lstrip('+')}:{user_id}".encode()).hexdigest(), 16)
+        return "".join(cls.FIN_ALPHABET[(value >> (6 * i)) % len(cls.FIN_ALPHABET)] for i in range(7))
+
+    def enrol(self, phone: str, user_id: str, name: str, fin: str = "") -> tuple[x509.Certificate, Any]:
         key_name = self.user_key(phone, user_id)
         key_path = self.state / "users" / f"{key_name}.key.pem"
         cert_path = self.state / "users" / f"{key_name}.cert.pem"
@@ -116,7 +140,8 @@ class AsanService:
             [
                 x509.NameAttribute(NameOID.COUNTRY_NAME, "AZ"),
                 x509.NameAttribute(NameOID.ORGANIZATION_NAME, "ASAN Imza (simulator)"),
-                x509.NameAttribute(NameOID.SERIAL_NUMBER, user_id),
+                # The holder's FIN, as in real ASAN İmza certificates.
+                x509.NameAttribute(NameOID.SERIAL_NUMBER, fin or self.derived_fin(phone, user_id)),
                 x509.NameAttribute(NameOID.COMMON_NAME, name[:64]),
             ]
         )
@@ -155,7 +180,8 @@ class AsanService:
                 x509.load_pem_x509_certificate(cert_path.read_bytes()),
                 serialization.load_pem_private_key(key_path.read_bytes(), password=None),
             )
-        return self.enrol(phone, user_id, f"ASAN user {user_id}")
+        known = self.directory(phone)
+        return self.enrol(phone, user_id, known.get("name") or f"ASAN user {user_id}", known.get("fin", ""))
 
     # --- transactions -------------------------------------------------------------------------
 
@@ -365,7 +391,12 @@ def make_handler(service: AsanService, client_id: str, client_secret: str) -> ty
                     return self._send(404, {"error": "TRANSACTION_NOT_FOUND"})
                 return self._send(200, {"transactionId": answered.id, "status": answered.status})
             if path == "/control/users":
-                cert, _key = service.enrol(phone, user_id, str(data.get("name") or f"ASAN user {user_id}"))
+                fin = str(data.get("fin") or "").strip().upper()
+                if fin and not re.match(r"^[0-9A-Z]{7}$", fin):
+                    return self._send(400, {"error": "INVALID_FIN"})
+                cert, _key = service.enrol(
+                    phone, user_id, str(data.get("name") or f"ASAN user {user_id}"), fin
+                )
                 return self._send(200, {"certificate": _b64(_der(cert))})
             if path == "/control/faults":
                 with service.lock:

@@ -8,7 +8,7 @@ Everything else answers 404 for what is invisible and 403 for what is visible bu
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 from django.db.models import Q, QuerySet
 
@@ -19,6 +19,7 @@ from eprok.documents.models import Document, DocumentStatus
 
 TARGET_TYPE = "documents.document"
 ACTIONS = ("view", "edit", "sign", "approve")
+OWNER_ACTIONS = ("view", "attach")
 
 
 def signed_in(user: Any) -> bool:
@@ -131,3 +132,42 @@ def can_attach_to(user: Any, owner_type_label: str, owner: Any) -> bool:
     if not signed_in(user) or not owners.is_owner_type(owner_type_label):
         return False
     return bool(owners.owner_type(owner_type_label).can_attach(user, owner))
+
+
+def deny_attach(user: Any, owner_type: owners.OwnerType, key: str) -> NoReturn:
+    """An audited 403: the user sees the owner but may not add documents to it."""
+    deny(
+        user, action="documents.owner.attach", target_type=owner_type.label, target_key=key[:64], visible=True
+    )
+
+
+def require_attach(user: Any, owner_type: owners.OwnerType, owner: Any) -> None:
+    """Return when the user may add documents to `owner`; an audited 403 otherwise."""
+    if not signed_in(user) or not owner_type.can_attach(user, owner):
+        deny_attach(user, owner_type, str(owner_type.key_of(owner)))
+
+
+def get_owner_for(
+    user: Any, owner_type_label: str, key: str, action: str = "attach"
+) -> tuple[owners.OwnerType, Any]:
+    """(owner type, owner) of a record documents hang on, through the owner's own access rules.
+
+    404 (audited) for an unknown owner type or an owner the user cannot see; with action "attach", an
+    audited 403 for an owner they see but may not add documents to.
+    """
+    if action not in OWNER_ACTIONS:
+        raise ValueError(f"unknown owner action {action!r}")
+    label, key = str(owner_type_label), str(key)
+    if not owners.is_owner_type(label):
+        deny(
+            user,
+            action=f"documents.owner.{action}",
+            target_type=label[:64],
+            target_key=key[:64],
+            visible=False,
+        )
+    kind = owners.owner_type(label)
+    owner = kind.get_for(user, key, "view")
+    if action == "attach":
+        require_attach(user, kind, owner)
+    return kind, owner

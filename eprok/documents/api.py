@@ -22,7 +22,7 @@ from eprok.core.idempotency import HEADER as IDEMPOTENCY_HEADER
 from eprok.core.idempotency import run_once
 from eprok.core.locking import expected_version
 from eprok.core.pagination import Page, PageParams, paginate
-from eprok.documents import access, ocr, owners, selectors, services
+from eprok.documents import access, ocr, selectors, services
 from eprok.documents.correspondence import access as letter_access
 from eprok.documents.correspondence import selectors as letter_selectors
 from eprok.documents.correspondence import services as letter_services
@@ -79,13 +79,6 @@ def _document(document: Document) -> dict[str, Any]:
     }
 
 
-def _owner(request: HttpRequest, owner_type: str, key: str) -> tuple[owners.OwnerType, Any]:
-    if not owners.is_owner_type(owner_type):
-        raise NotFound()
-    kind = owners.owner_type(owner_type)
-    return kind, kind.get_for(request.user, key, "view")
-
-
 @router.get(
     "/of/{owner_type}/{key}",
     response={200: Page[DocumentOut], **ERRORS},
@@ -94,11 +87,14 @@ def _owner(request: HttpRequest, owner_type: str, key: str) -> tuple[owners.Owne
 )
 def owner_documents(request: HttpRequest, owner_type: str, key: str, page: Query[PageParams]) -> Any:
     require_scope(request, Scope.READ)
-    kind, owner = _owner(request, owner_type, key)
+    kind, owner = access.get_owner_for(request.user, owner_type, key, action="view")
     result = paginate(
         selectors.documents_of(request.user, kind.label, owner), limit=page.limit, offset=page.offset
     )
     result["items"] = [_document(d) for d in result["items"]]
+    selectors.documents_listed(
+        user=request.user, owner_type=kind, owner=owner, count=len(result["items"]), channel="api"
+    )
     return result
 
 
@@ -120,7 +116,7 @@ def owner_upload(
     classification: Form[int | None] = None,
 ) -> Any:
     require_scope(request, Scope.WRITE)
-    kind, owner = _owner(request, owner_type, key)
+    kind, owner = access.get_owner_for(request.user, owner_type, key, action="attach")
     if classification is not None and not 0 <= classification <= 3:
         raise ValidationFailed(details={"classification": "0-3"})
 

@@ -106,7 +106,12 @@ def run_ocrmypdf(pdf: bytes) -> tuple[bytes, str]:
 def recognise(document_pk: int, actor_pk: int) -> str:
     """Recognise the text of the document's current version; returns the final OCR status."""
     from eprok.documents.selectors import version_read
-    from eprok.documents.services import ocr_set_state, version_add_content
+    from eprok.documents.services import (
+        SignedDocumentNoOcr,
+        StaleDocumentVersion,
+        ocr_set_state,
+        version_add_content,
+    )
 
     document = Document.objects.select_related("current_version").filter(pk=document_pk).first()
     if document is None or document.current_version is None:
@@ -115,31 +120,40 @@ def recognise(document_pk: int, actor_pk: int) -> str:
         ocr_set_state(document_pk, OcrStatus.UNAVAILABLE, 0)
         return OcrStatus.UNAVAILABLE
     version = document.current_version
-    ocr_set_state(document_pk, OcrStatus.RUNNING, 10)
+    # Every state change below holds only while the version read is still the current one.
+    ocr_set_state(document_pk, OcrStatus.RUNNING, 10, version_pk=version.pk)
     try:
         data = version_read(version)
         if version.file_kind in IMAGE_KINDS:
             data = image_to_pdf(data)
-        ocr_set_state(document_pk, OcrStatus.RUNNING, 30)
+        ocr_set_state(document_pk, OcrStatus.RUNNING, 30, version_pk=version.pk)
         result, sidecar = run_ocrmypdf(data)
-        ocr_set_state(document_pk, OcrStatus.RUNNING, 80)
+        ocr_set_state(document_pk, OcrStatus.RUNNING, 80, version_pk=version.pk)
         actor = get_user_model()._default_manager.get(pk=actor_pk)
         name = Path(version.original_name or "document").stem + ".pdf"
-        version_add_content(
+        added = version_add_content(
             actor=actor,
             document=document,
             content=result,
             source=VersionSource.OCR,
             reason=_("Text layer added by OCR"),
             file_name=name,
+            expected_version=version.number,
         )
+    except (StaleDocumentVersion, SignedDocumentNoOcr):
+        # Superseded: the document was replaced or signed while the text was recognised. The result,
+        # built from the old version, is dropped; a newer version has set its own state, and a document
+        # signed without a new version no longer needs recognition.
+        logger.info("OCR of document %s version %s superseded; result dropped", document_pk, version.number)
+        ocr_set_state(document_pk, OcrStatus.NONE, 0, version_pk=version.pk)
+        return OcrStatus.NONE
     except Exception:
         logger.exception("OCR failed for document %s", document_pk)
-        ocr_set_state(document_pk, OcrStatus.FAILED, 0)
+        ocr_set_state(document_pk, OcrStatus.FAILED, 0, version_pk=version.pk)
         return OcrStatus.FAILED
     document.refresh_from_db(fields=["text"])
     text = document.text if len(document.text.strip()) >= len(sidecar.strip()) else sidecar.strip()
-    ocr_set_state(document_pk, OcrStatus.DONE, 100, text=text)
+    ocr_set_state(document_pk, OcrStatus.DONE, 100, text=text, version_pk=added.pk)
     return OcrStatus.DONE
 
 

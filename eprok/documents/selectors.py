@@ -38,6 +38,20 @@ def documents_of(user: Any, owner_type: str, owner: Any) -> QuerySet[Document]:
     )
 
 
+def documents_listed(*, user: Any, owner_type: Any, owner: Any, count: int, channel: str = "web") -> None:
+    """Audit one listing of an owner's documents (the panel, the API list): the owner and how many were
+    listed, as search audits the records it lists."""
+    audit_record(
+        actor=user,
+        action="documents.document.list",
+        target_type=owner_type.label,
+        target_id=str(owner_type.key_of(owner))[:64],
+        target_repr=str(owner)[:255],
+        data={"count": int(count), "channel": channel},
+        purpose="list",
+    )
+
+
 def versions_of(document: Document) -> QuerySet[DocumentVersion]:
     return document.versions.select_related("created_by").order_by("-number")
 

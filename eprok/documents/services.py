@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from eprok.audit.services import audit_record
 from eprok.core import uploads
-from eprok.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from eprok.core.errors import Conflict, NotFound, ValidationFailed
 from eprok.documents import owners
 from eprok.documents.extraction import OCR_KINDS, extract_text
 from eprok.documents.models import (
@@ -47,6 +47,11 @@ class StaleDocumentVersion(Conflict):
     default_message = _("The document has a newer version; reload it and try again.")
 
 
+class SignedDocumentNoOcr(Conflict):
+    code = "document_signed"
+    default_message = _("A signed document cannot get a text layer; its signatures would no longer cover it.")
+
+
 # --- helpers -------------------------------------------------------------------------------------------
 
 
@@ -62,8 +67,10 @@ def _owner_type(label: str) -> owners.OwnerType:
 
 
 def _check_attach(actor: Any, owner_type: owners.OwnerType, owner: Any) -> None:
-    if not owner_type.can_attach(actor, owner):
-        raise Forbidden()
+    """The guard of every write: an audited 403 when the actor may not add documents to the owner."""
+    from eprok.documents.access import require_attach
+
+    require_attach(actor, owner_type, owner)
 
 
 def _clean_title(title: str, fallback: str = "") -> str:
@@ -133,11 +140,11 @@ def _content_file(content: bytes, file_name: str) -> ContentFile:
     return ContentFile(bytes(content), name=str(file_name or "document"))
 
 
-def _apply_text(document: Document, data: bytes, kind: str) -> bool:
-    """Set the document's text from the version's content; True when OCR should run."""
+def _extract(data: bytes, kind: str) -> tuple[str, bool]:
+    """The version's text and whether OCR should run. Called before the transaction opens: parsing up to
+    hundreds of PDF pages must not hold the database's write lock."""
     text, needs_ocr = extract_text(data, kind)
-    document.text = text
-    return needs_ocr and kind in OCR_KINDS
+    return text, needs_ocr and kind in OCR_KINDS
 
 
 def _new_version(
@@ -192,7 +199,7 @@ def _create_document(
     owner_type: owners.OwnerType,
     owner: Any,
     stored: uploads.StoredUpload,
-    data: bytes,
+    extracted: tuple[str, bool],
     title: str,
     kind: str,
     source: str,
@@ -217,7 +224,7 @@ def _create_document(
         document=document, stored=stored, source=source, reason=reason, actor=actor, number=1
     )
     document.current_version = version
-    needs_ocr = _apply_text(document, data, stored.kind)
+    document.text, needs_ocr = extracted
     _schedule_ocr_if_needed(document, needs_ocr, actor)
     document.save(update_fields=["current_version", "text", "ocr_status", "ocr_progress", "updated_at"])
     audit_record(
@@ -254,21 +261,23 @@ def document_upload(
     _check_attach(actor, kind, owner)
     title = _clean_title(title, uploads.display_name(file))
     level = _classification(kind, owner, classification, actor)
-    with _stored(file) as stored, transaction.atomic():
-        return _create_document(
-            actor=actor,
-            owner_type=kind,
-            owner=owner,
-            stored=stored,
-            data=_read_file(file),
-            title=title,
-            kind=DocumentKind.UPLOADED,
-            source=VersionSource.UPLOAD,
-            classification=level,
-            category=category,
-            reason="",
-            status=DocumentStatus.FINAL,
-        )
+    with _stored(file) as stored:
+        extracted = _extract(_read_file(file), stored.kind)
+        with transaction.atomic():
+            return _create_document(
+                actor=actor,
+                owner_type=kind,
+                owner=owner,
+                stored=stored,
+                extracted=extracted,
+                title=title,
+                kind=DocumentKind.UPLOADED,
+                source=VersionSource.UPLOAD,
+                classification=level,
+                category=category,
+                reason="",
+                status=DocumentStatus.FINAL,
+            )
 
 
 def document_add_generated(
@@ -288,21 +297,23 @@ def document_add_generated(
     title = _clean_title(title)
     reason = _clean_reason(reason, required=False)
     file = _content_file(content, file_name)
-    with _stored(file, allowed=GENERATED_TYPES) as stored, transaction.atomic():
-        return _create_document(
-            actor=actor,
-            owner_type=kind,
-            owner=owner,
-            stored=stored,
-            data=bytes(content),
-            title=title,
-            kind=DocumentKind.GENERATED,
-            source=VersionSource.GENERATED,
-            classification=int(kind.classification_of(owner)),
-            category=category,
-            reason=reason,
-            status=DocumentStatus.DRAFT,
-        )
+    with _stored(file, allowed=GENERATED_TYPES) as stored:
+        extracted = _extract(bytes(content), stored.kind)
+        with transaction.atomic():
+            return _create_document(
+                actor=actor,
+                owner_type=kind,
+                owner=owner,
+                stored=stored,
+                extracted=extracted,
+                title=title,
+                kind=DocumentKind.GENERATED,
+                source=VersionSource.GENERATED,
+                classification=int(kind.classification_of(owner)),
+                category=category,
+                reason=reason,
+                status=DocumentStatus.DRAFT,
+            )
 
 
 def _locked(document: Document) -> Document:
@@ -321,7 +332,7 @@ def _add_version(
     actor: Any,
     document: Document,
     stored: uploads.StoredUpload,
-    data: bytes,
+    extracted: tuple[str, bool],
     source: str,
     reason: str,
     expected_version: int | None,
@@ -332,14 +343,21 @@ def _add_version(
     current = locked.current_version.number if locked.current_version else 0
     if expected_version is not None and current != expected_version:
         raise StaleDocumentVersion(details={"version": current})
+    if source == VersionSource.OCR and locked.status == DocumentStatus.SIGNED:
+        # The last guard: a text layer would change the signed file under its signatures.
+        raise SignedDocumentNoOcr()
     number = (locked.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     version = _new_version(
         document=locked, stored=stored, source=source, reason=reason, actor=actor, number=number
     )
     locked.current_version = version
-    needs_ocr = _apply_text(locked, data, stored.kind)
+    locked.text, needs_ocr = extracted
     fields = ["current_version", "text", "updated_at"]
-    if source != VersionSource.OCR:
+    if source == VersionSource.SIGNED:
+        # A signed file never gets a text layer (it would no longer be the signed file).
+        locked.ocr_status, locked.ocr_progress = OcrStatus.NONE, 0
+        fields += ["ocr_status", "ocr_progress"]
+    elif source != VersionSource.OCR:
         _schedule_ocr_if_needed(locked, needs_ocr, actor)
         fields += ["ocr_status", "ocr_progress"]
     if source == VersionSource.UPLOAD and locked.status == DocumentStatus.SIGNED:
@@ -363,17 +381,19 @@ def version_upload(*, actor: Any, document: Document, file: Any, reason: str) ->
     _check_attach(actor, owner_type, owners.owner_of(document))
     _require_changeable(document)
     reason = _clean_reason(reason, required=True)
-    with _stored(file) as stored, transaction.atomic():
-        return _add_version(
-            actor=actor,
-            document=document,
-            stored=stored,
-            data=_read_file(file),
-            source=VersionSource.UPLOAD,
-            reason=reason,
-            expected_version=None,
-            action="documents.version.upload",
-        )
+    with _stored(file) as stored:
+        extracted = _extract(_read_file(file), stored.kind)
+        with transaction.atomic():
+            return _add_version(
+                actor=actor,
+                document=document,
+                stored=stored,
+                extracted=extracted,
+                source=VersionSource.UPLOAD,
+                reason=reason,
+                expected_version=None,
+                action="documents.version.upload",
+            )
 
 
 def version_add_content(
@@ -398,17 +418,19 @@ def version_add_content(
         document.current_version.original_name if document.current_version else "document.pdf"
     )
     file = _content_file(content, name)
-    with _stored(file, allowed=GENERATED_TYPES) as stored, transaction.atomic():
-        return _add_version(
-            actor=actor,
-            document=document,
-            stored=stored,
-            data=bytes(content),
-            source=source,
-            reason=reason,
-            expected_version=expected_version,
-            action=f"documents.version.{source}",
-        )
+    with _stored(file, allowed=GENERATED_TYPES) as stored:
+        extracted = _extract(bytes(content), stored.kind)
+        with transaction.atomic():
+            return _add_version(
+                actor=actor,
+                document=document,
+                stored=stored,
+                extracted=extracted,
+                source=source,
+                reason=reason,
+                expected_version=expected_version,
+                action=f"documents.version.{source}",
+            )
 
 
 def _move(document: Document, to: str) -> None:
@@ -472,6 +494,8 @@ def ocr_request(*, actor: Any, document: Document) -> Document:
     with transaction.atomic():
         locked = _locked(document)
         _require_changeable(locked)
+        if locked.status == DocumentStatus.SIGNED:
+            raise SignedDocumentNoOcr()
         version = locked.current_version
         if version is None or version.file_kind not in OCR_KINDS:
             raise ValidationFailed(
@@ -496,11 +520,20 @@ def ocr_request(*, actor: Any, document: Document) -> Document:
     return locked
 
 
-def ocr_set_state(document_pk: int, status: str, progress: int, text: str | None = None) -> None:
-    """The OCR task's progress (no actor: the system records it; not audited, the result version is)."""
+def ocr_set_state(
+    document_pk: int, status: str, progress: int, text: str | None = None, *, version_pk: int | None = None
+) -> None:
+    """The OCR task's progress (no actor: the system records it; not audited, the result version is).
+
+    With `version_pk`, only while that version is still the current one: a run overtaken by a newer
+    version (a replacing upload, a signature) never touches the newer version's state or text.
+    """
     fields: dict[str, Any] = {"ocr_status": status, "ocr_progress": max(0, min(100, progress))}
     if text is not None:
         fields["text"] = text
-    Document.objects.filter(pk=document_pk).update(**fields)
-    if text is not None:
+    rows = Document.objects.filter(pk=document_pk)
+    if version_pk is not None:
+        rows = rows.filter(current_version_id=version_pk)
+    updated = rows.update(**fields)
+    if text is not None and updated:
         search_services.index_later("documents.document", document_pk)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from eprok.core.errors import ApplicationError, Forbidden, NotFound, form_apply_error
 from eprok.documents import access, extensions, ocr, owners, selectors, services
 from eprok.documents.forms import UploadForm, VersionForm, WithdrawForm
-from eprok.documents.models import Document, OcrStatus
+from eprok.documents.models import Document, DocumentStatus, OcrStatus
 
 HELP = {"help_page": "documents"}
 
@@ -46,13 +46,6 @@ def _form_error(form: Any, exc: ApplicationError) -> None:
         form_apply_error(form, exc)
 
 
-def _owner(request: HttpRequest, owner_type: str, key: str) -> tuple[owners.OwnerType, Any]:
-    if not owners.is_owner_type(owner_type):
-        raise NotFound()
-    kind = owners.owner_type(owner_type)
-    return kind, kind.get_for(request.user, key, "view")
-
-
 def _panel_context(
     request: HttpRequest, kind: owners.OwnerType, owner: Any, form: Any = None
 ) -> dict[str, Any]:
@@ -63,12 +56,14 @@ def _panel_context(
         for action in extensions.owner_actions()
         if action.allowed(request.user, kind, owner)
     ]
+    documents = list(selectors.documents_of(request.user, kind.label, owner))
+    selectors.documents_listed(user=request.user, owner_type=kind, owner=owner, count=len(documents))
     return {
         **HELP,
         "owner_type": kind,
         "owner": owner,
         "owner_key": key,
-        "documents": list(selectors.documents_of(request.user, kind.label, owner)),
+        "documents": documents,
         "may_attach": may_attach,
         "form": form if form is not None else (UploadForm() if may_attach else None),
         "owner_actions": actions,
@@ -80,16 +75,14 @@ def _panel_context(
 @never_cache
 def owner_panel(request: HttpRequest, owner_type: str, key: str) -> HttpResponse:
     """The documents of one record, for the record's card (loaded by htmx)."""
-    kind, owner = _owner(request, owner_type, key)
+    kind, owner = access.get_owner_for(request.user, owner_type, key, action="view")
     return render(request, "documents/_panel.html", _panel_context(request, kind, owner))
 
 
 @documents_view
 @require_POST
 def owner_upload(request: HttpRequest, owner_type: str, key: str) -> HttpResponse:
-    kind, owner = _owner(request, owner_type, key)
-    if not kind.can_attach(request.user, owner):
-        raise Forbidden()
+    kind, owner = access.get_owner_for(request.user, owner_type, key, action="attach")
     form = UploadForm(request.POST, request.FILES)
     shown: UploadForm | None = form
     status = 200
@@ -147,7 +140,9 @@ def _detail_context(request: HttpRequest, document: Document, **forms: Any) -> d
         "ocr_available": ocr.available(),
         "ocr_active": document.ocr_status in (OcrStatus.QUEUED, OcrStatus.RUNNING),
         "ocr_applicable": bool(
-            document.current_version and document.current_version.file_kind in ocr.IMAGE_KINDS | {"pdf"}
+            document.current_version
+            and document.current_version.file_kind in ocr.IMAGE_KINDS | {"pdf"}
+            and document.status != DocumentStatus.SIGNED
         ),
         "sections": sections,
     }

@@ -1,8 +1,8 @@
 """Who may do what with templates and generation.
 
-- Generating from a template for an owner: whoever may attach documents to the owner (the owner's own
-  rules, through eprok.documents.owners: `get_for(user, key, "view")` then `can_attach`); an owner the
-  user may not see is a 404, one they see but may not add to is a 403.
+- Generating from a template for an owner: whoever may attach documents to the owner
+  (`eprok.documents.access.get_owner_for`, re-exported here: the owner's own rules, then `can_attach`); an
+  owner the user may not see is a 404, one they see but may not add to is an audited 403.
 - Reading the template list for generation: any signed-in employee (the texts are not protected data).
 - Administering templates (edit, preview, publish, retire, compare): Role.MANAGE_TEMPLATES, anywhere.
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any, NoReturn
 
 from eprok.core.access import deny
+from eprok.documents.access import get_owner_for  # noqa: F401  (the owner look-up is the documents' own)
 from eprok.drafting.models import Template
 from eprok.org.grants import has_role
 from eprok.org.roles import Role
@@ -58,27 +59,6 @@ def get_template_for(user: Any, code: str, action: str = "view") -> Template:
             visible=True,
         )
     return template
-
-
-def get_owner_for(user: Any, owner_type_label: str, key: str, *, action: str = "generate") -> tuple[Any, Any]:
-    """(owner type, owner) when the user may generate documents for it.
-
-    404 for an owner the user cannot see, 403 for one they see but may not add documents to."""
-    from eprok.documents.owners import is_owner_type, owner_type
-
-    if not is_owner_type(owner_type_label):
-        deny(
-            user,
-            action=f"drafting.{action}",
-            target_type=owner_type_label[:64],
-            target_key=key[:64],
-            visible=False,
-        )
-    kind = owner_type(owner_type_label)
-    owner = kind.get_for(user, key, "view")
-    if action == "generate" and not kind.can_attach(user, owner):
-        deny(user, action="drafting.generate", target_type=kind.label, target_key=key, visible=True)
-    return kind, owner
 
 
 def deny_unpublished(user: Any, template: Template) -> NoReturn:

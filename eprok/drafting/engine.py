@@ -10,11 +10,16 @@ A template body is written by template administrators, so it is treated as untru
 - the context holds only plain dicts, lists and strings built by eprok.drafting.context, never model
   instances, so a body cannot reach an object's attributes or call its methods;
 - every variable a body names is checked, when a version is saved, against the fields the context
-  provides (`check_body`): an unknown field is an error for the administrator, not a silent blank.
+  provides (`check_body`): an unknown field is an error for the administrator, not a silent blank;
+- Django inserts string literals (`{{ "..." }}`, `{% firstof ... "..." %}`, filter arguments) without
+  escaping, so a quoted text holding `<` or `>` is refused when a version is saved (`markup_literals`);
+  the rendered body is sanitised besides (eprok.drafting.render.sanitize_markup), which also covers versions
+  stored before this check existed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any, ClassVar, cast
 
 from django.template import Context, Engine, TemplateSyntaxError
@@ -165,14 +170,78 @@ def unknown_fields(body: str, specimen: dict[str, Any]) -> list[str]:
     return sorted(set(unknown))
 
 
+# --- string literals: inserted without escaping --------------------------------------------------------
+
+MARKUP_CHARACTERS = ("<", ">")
+
+
+def _condition_expressions(condition: Any) -> Iterator[Any]:
+    if isinstance(condition, Literal):
+        yield condition.value
+    elif isinstance(condition, TokenBase):
+        for side in ("first", "second"):
+            part = getattr(condition, side, None)
+            if part is not None:
+                yield from _condition_expressions(part)
+
+
+def _expressions(node: Node) -> Iterator[Any]:
+    """The filter expressions a node of the restricted library evaluates."""
+    if isinstance(node, VariableNode):
+        yield node.filter_expression
+    elif isinstance(node, IfNode):
+        for condition, _nodelist in node.conditions_nodelists:
+            if condition is not None:
+                yield from _condition_expressions(condition)
+    elif isinstance(node, ForNode):
+        yield node.sequence
+    elif isinstance(node, WithNode):
+        yield from node.extra_context.values()
+    elif isinstance(node, FirstOfNode):
+        yield from node.vars
+    elif isinstance(node, CycleNode):
+        yield from node.cyclevars
+
+
+def _literals(expr: Any) -> Iterator[str]:
+    """The quoted texts of an expression: its value when it is not a variable, and constant arguments."""
+    if not isinstance(expr, FilterExpression):
+        return
+    if not isinstance(expr.var, Variable):  # "text" or _("text"), already resolved by the parser
+        yield str(expr.var)
+    for _func, args in expr.filters:
+        for is_variable, arg in args:
+            if not is_variable:
+                yield str(arg)
+
+
+def markup_literals(body: str) -> list[str]:
+    """The quoted texts of a body that hold `<` or `>` (compiles the body first)."""
+    template = compile_body(body)
+    found: list[str] = []
+    for node in template.nodelist.get_nodes_by_type(Node):
+        for expr in _expressions(node):
+            for text in _literals(expr):
+                if any(char in text for char in MARKUP_CHARACTERS) and text not in found:
+                    found.append(text)
+    return found
+
+
 def check_body(body: str, specimen: dict[str, Any]) -> None:
-    """Raise TemplateBodyError when the body does not compile, names an unknown field or fails to render."""
+    """Raise TemplateBodyError when the body does not compile, names an unknown field, holds HTML in a quoted
+    text or fails to render."""
     if not body.strip():
         raise TemplateBodyError(_("The template body is empty."))
     unknown = unknown_fields(body, specimen)
     if unknown:
         raise TemplateBodyError(
             _("The template uses fields that do not exist: %(fields)s.") % {"fields": ", ".join(unknown)}
+        )
+    literals = markup_literals(body)
+    if literals:
+        raise TemplateBodyError(
+            _("Quoted texts in the template may not contain HTML (< or >): %(texts)s.")
+            % {"texts": ", ".join(f'"{text[:40]}"' for text in literals[:5])}
         )
     try:
         render_body(body, specimen)

@@ -117,9 +117,13 @@ class Rendered:
 
 
 def render_html(*, title: str, body: str, context: dict[str, Any]) -> Rendered:
-    """The document as HTML: the layout around the body rendered by the restricted engine."""
-    body_html = render_body(body, context)
-    values = {**context, "title": title, "body": mark_safe(body_html)}  # noqa: S308 - escaped by the restricted engine
+    """The document as HTML: the layout around the body rendered by the restricted engine.
+
+    The rendered body is sanitised (`sanitize_markup`) before it goes into the preview, the PDF or the DOCX:
+    the engine escapes the record's values, but inserts a body's string literals as they are.
+    """
+    body_html = sanitize_markup(render_body(body, context))
+    values = {**context, "title": title, "body": mark_safe(body_html)}  # noqa: S308 - sanitised above
     sheet = render_to_string("drafting/_sheet.html", values)
     layout = str(render_to_string("drafting/document.html", values))
     style = font_faces() + "\n" + STYLE % {"family": FONT_FAMILY, "space": SIGNATURE_SPACE}
@@ -341,6 +345,23 @@ ALLOWED_TAGS = frozenset(
     }
 )
 ALLOWED_ATTRIBUTES = frozenset({"class", "colspan", "rowspan"})
+DOCUMENT_CLASSES = frozenset({"addressee"})  # the classes the document style sheet and the DOCX builder know
+VOID_TAGS = frozenset({"br", "hr"})
+DROPPED_CONTENT = frozenset({"script", "style"})  # their text is code, not document text
+_SPAN = re.compile(r"[1-9][0-9]?")
+_ENTITY = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+_CHARREF = re.compile(r"[xX][0-9A-Fa-f]{1,6}|[0-9]{1,7}")
+
+
+def _attribute_value(name: str, value: str | None) -> str | None:
+    """The allowed part of an attribute's value, or None when nothing of it is allowed."""
+    if value is None or name not in ALLOWED_ATTRIBUTES:
+        return None
+    if name == "class":
+        tokens = [token for token in value.split() if token in DOCUMENT_CLASSES]
+        return " ".join(dict.fromkeys(tokens)) or None
+    value = value.strip()
+    return value if _SPAN.fullmatch(value) else None  # colspan, rowspan: 1-99
 
 
 class _MarkupChecker(HTMLParser):
@@ -351,9 +372,94 @@ class _MarkupChecker(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag not in ALLOWED_TAGS:
             self.refused.add(f"<{tag}>")
-        for name, _value in attrs:
+        for name, value in attrs:
             if name not in ALLOWED_ATTRIBUTES:
                 self.refused.add(f"{tag}[{name}]")
+            elif _attribute_value(name, value) != " ".join((value or "").split()):
+                self.refused.add(f'{tag}[{name}="{value}"]')
+
+
+class _Sanitiser(HTMLParser):
+    """Re-writes HTML keeping only ALLOWED_TAGS with the allowed attribute values; text is escaped again.
+
+    A tag outside the list is dropped and its text kept (except the code inside <script> and <style>);
+    comments and declarations are dropped; an end tag closes only an element this body opened, and the
+    elements left open are closed at the end, so a body cannot close the page's elements around it.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.out: list[str] = []
+        self.open: list[str] = []
+        self.skipping: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.skipping:
+            return
+        if tag in DROPPED_CONTENT:
+            self.skipping = tag
+            return
+        if tag not in ALLOWED_TAGS:
+            return
+        parts = [tag]
+        seen: set[str] = set()
+        for name, value in attrs:
+            clean = None if name in seen else _attribute_value(name, value)
+            if clean is not None:
+                parts.append(f'{name}="{html.escape(clean)}"')
+                seen.add(name)
+        self.out.append("<" + " ".join(parts) + ">")
+        if tag not in VOID_TAGS:
+            self.open.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in DROPPED_CONTENT and not self.skipping:
+            return
+        self.handle_starttag(tag, attrs)
+        if tag not in VOID_TAGS:
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.skipping:
+            if tag == self.skipping:
+                self.skipping = None
+            return
+        if tag not in self.open:
+            return
+        while self.open:
+            name = self.open.pop()
+            self.out.append(f"</{name}>")
+            if name == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.out.append(html.escape(data, quote=False))
+
+    def handle_entityref(self, name: str) -> None:
+        if not self.skipping:
+            self.out.append(f"&{name};" if _ENTITY.fullmatch(name) else html.escape(f"&{name}", quote=False))
+
+    def handle_charref(self, name: str) -> None:
+        if not self.skipping:
+            valid = _CHARREF.fullmatch(name)
+            self.out.append(f"&#{name};" if valid else html.escape(f"&#{name}", quote=False))
+
+    def result(self) -> str:
+        self.close()
+        return "".join(self.out) + "".join(f"</{name}>" for name in reversed(self.open))
+
+
+def sanitize_markup(body_html: str) -> str:
+    """The rendered body with only plain document formatting (the output guard behind `check_markup`).
+
+    A body's string literals are inserted without escaping, so whatever the source check let through, the
+    preview, the PDF and the DOCX get only ALLOWED_TAGS, the attributes class (DOCUMENT_CLASSES), colspan
+    and rowspan, and escaped text. The library's documents come out unchanged.
+    """
+    sanitiser = _Sanitiser()
+    sanitiser.feed(body_html)
+    return sanitiser.result()
 
 
 def check_markup(body: str) -> None:
@@ -379,6 +485,7 @@ __all__ = [
     "ValidationFailed",
     "check_markup",
     "render_html",
+    "sanitize_markup",
     "to_docx",
     "to_pdf",
 ]

@@ -49,8 +49,9 @@ def verification_lookup(request: HttpRequest, code: str) -> VerifyOutcome:
     audit_record(
         actor=None,
         action="signing.document.public_verify",
+        # The document is the target; the code itself is not recorded (it opens the public page).
         target_type="documents.document",
-        target_id=result.code,
+        target_id=result.document_id,
         purpose="public verification by code",
         data={"valid": result.valid, "withdrawn": result.withdrawn},
     )

@@ -9,7 +9,7 @@ a hit and the labels of its facet values (statuses). Sources are registered by t
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +36,10 @@ class IndexDocument:
 
 @dataclass(frozen=True)
 class SearchSource:
+    """`dependents(pks)`, when given, names the records of other sources whose entries show these
+    objects (a person's name and FIN on the cases it is a party to): label → their pks. They are
+    re-indexed after the objects themselves (eprok.search.services.index_dependents)."""
+
     label: str
     verbose_name: Any
     model: type[Model]
@@ -45,6 +49,7 @@ class SearchSource:
     url: Callable[[str], str]
     status_labels: Callable[[], dict[str, Any]] = field(default=lambda: {})
     order: int = 100
+    dependents: Callable[[Sequence[int]], dict[str, Iterable[int]]] | None = None
 
 
 _SOURCES: dict[str, SearchSource] = {}

@@ -5,6 +5,12 @@ transaction commits (at once when there is none); a rolled-back change schedules
 indexer reads the object fresh, so several calls for one object in a transaction cost one write.
 Indexing failures are logged, never raised into the caller's request: the index is derived data that
 `manage.py search_reindex` rebuilds.
+
+Some entries show other records: a case's entry holds its parties' names and FINs. A source that is
+shown so names its `dependents`; after its objects are indexed, those records are indexed too, in
+batches of DEPENDENT_BATCH, and handed to the worker (`index_dependents_task`) when there are more than
+DEPENDENT_INLINE_LIMIT, so correcting a person who is a party to thousands of records does not hold up
+the request.
 """
 
 from __future__ import annotations
@@ -30,6 +36,9 @@ _TEXT_LIMIT = 20_000  # characters kept for snippets
 _TERMS_TEXT_LIMIT = 400_000  # characters of a record's text folded into terms
 
 _pending = threading.local()
+
+DEPENDENT_BATCH = 500  # dependent records indexed per transaction
+DEPENDENT_INLINE_LIMIT = 200  # more dependent records than this after one commit: indexed by the worker
 
 
 def index_later(label: str, pk: int) -> None:
@@ -58,6 +67,43 @@ def _flush() -> None:
             index_objects(label, pks)
         except Exception:
             logger.exception("search: indexing %s %s failed", label, pks)
+        try:
+            index_dependents(label, pks)
+        except Exception:
+            logger.exception("search: indexing the records showing %s %s failed", label, pks)
+
+
+def dependents_of(label: str, pks: Sequence[int]) -> dict[str, list[int]]:
+    """The records of other sources whose entries show these objects: label → sorted pks."""
+    source = get_source(label)
+    if source is None or source.dependents is None or not pks:
+        return {}
+    found: dict[str, list[int]] = {}
+    for dependent, ids in source.dependents([int(pk) for pk in pks]).items():
+        if dependent == label or get_source(dependent) is None:
+            continue
+        unique = sorted({int(pk) for pk in ids})
+        if unique:
+            found[dependent] = unique
+    return found
+
+
+def index_dependents(label: str, pks: Sequence[int], *, inline: bool = False) -> int:
+    """Index the records showing these objects, in batches; above DEPENDENT_INLINE_LIMIT (unless
+    `inline`) the work is handed to the worker. Returns the number indexed here."""
+    found = dependents_of(label, pks)
+    if not found:
+        return 0
+    if not inline and sum(len(ids) for ids in found.values()) > DEPENDENT_INLINE_LIMIT:
+        from eprok.search.tasks import index_dependents_task
+
+        index_dependents_task.enqueue(label, [int(pk) for pk in pks])
+        return 0
+    count = 0
+    for dependent, ids in sorted(found.items()):
+        for start in range(0, len(ids), DEPENDENT_BATCH):
+            count += index_objects(dependent, ids[start : start + DEPENDENT_BATCH])
+    return count
 
 
 def index_objects(label: str, pks: Sequence[int]) -> int:

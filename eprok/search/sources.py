@@ -7,6 +7,7 @@ app never decides who may see a record, it asks the app that owns it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db.models import QuerySet
@@ -215,6 +216,23 @@ def _person_visible(user: Any) -> QuerySet[Any]:
     return visible_to(user)
 
 
+def _person_dependents(pks: Sequence[int]) -> dict[str, Iterable[int]]:
+    """The reports, cases and appeals whose entries show these persons' names and FINs (read-only)."""
+    from eprok.appeals.models import Appeal
+    from eprok.cases.models import CaseParty
+    from eprok.materials.models import MaterialParty
+
+    return {
+        "materials.material": MaterialParty.objects.filter(person_id__in=pks)
+        .values_list("material_id", flat=True)
+        .distinct(),
+        "cases.case": CaseParty.objects.filter(person_id__in=pks)
+        .values_list("case_id", flat=True)
+        .distinct(),
+        "appeals.appeal": Appeal.objects.filter(person_id__in=pks).values_list("pk", flat=True),
+    }
+
+
 def _person_url(key: str) -> str:
     return reverse("persons:detail", kwargs={"public_id": key})
 
@@ -313,6 +331,7 @@ def register_builtin_sources() -> None:
             url=_person_url,
             status_labels=_person_statuses,
             order=40,
+            dependents=_person_dependents,
         )
     )
     register_source(

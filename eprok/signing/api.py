@@ -104,7 +104,9 @@ def certificate_issue(request: HttpRequest, body: IssueIn) -> Any:
         operation="signing.certificate.issue",
         key=request.headers.get(IDEMPOTENCY_HEADER),
         payload={"issue": True},
-        create=lambda: services.certificate_issue(actor=request.user, passphrase=body.passphrase),
+        create=lambda: services.certificate_issue(
+            actor=request.user, passphrase=body.passphrase.get_secret_value()
+        ),
         result_key=lambda c: str(c.public_id),
         load=lambda k: SigningCertificate.objects.get(public_id=k),
     )
@@ -152,7 +154,7 @@ def document_signatures(request: HttpRequest, public_id: uuid.UUID) -> Any:
         purpose="signature status of a document",
         data={"signatures": len(rows)},
     )
-    return [_signature(row.signature, row.report) for row in rows]
+    return [{**_signature(row.signature, row.report), "superseded": row.superseded} for row in rows]
 
 
 @router.post(
@@ -172,7 +174,7 @@ def document_sign(request: HttpRequest, public_id: uuid.UUID, body: SignIn) -> A
             actor=request.user,
             document=document,
             role=body.role,
-            passphrase=body.passphrase,
+            passphrase=body.passphrase.get_secret_value(),
             expected_version=body.version,
         ),
         result_key=lambda s: str(s.public_id),

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
@@ -25,6 +26,7 @@ from cryptography.x509.oid import NameOID
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.crypto import salted_hmac
+from django.views.decorators.debug import sensitive_variables
 
 CA_KEY_FILE = "ca-key.pem"
 CA_CERT_FILE = "ca-cert.pem"
@@ -42,6 +44,7 @@ def signing_dir() -> Path:
     return Path(settings.EPROK_SIGNING_DIR)
 
 
+@sensitive_variables("configured")
 def ca_passphrase() -> bytes:
     """The passphrase of the CA's key: from the environment; outside production, a derived local default.
 
@@ -148,6 +151,7 @@ def ca_certificate() -> x509.Certificate:
     return x509.load_pem_x509_certificate(path.read_bytes())
 
 
+@sensitive_variables("key")
 def ca_load() -> CertificateAuthority:
     base = signing_dir()
     if not ca_exists(base):
@@ -167,6 +171,65 @@ def trusted_certificates() -> list[x509.Certificate]:
         for path in sorted(trusted.glob("*.pem")):
             roots.extend(x509.load_pem_x509_certificates(path.read_bytes()))
     return roots
+
+
+def _issued_by(certificate: x509.Certificate, issuer: x509.Certificate) -> bool:
+    try:
+        certificate.verify_directly_issued_by(issuer)
+    except (ValueError, TypeError, InvalidSignature):
+        return False
+    return True
+
+
+def _valid_at(certificate: x509.Certificate, moment: dt.datetime) -> bool:
+    return certificate.not_valid_before_utc <= moment <= certificate.not_valid_after_utc
+
+
+def _is_ca(certificate: x509.Certificate) -> bool:
+    try:
+        return bool(certificate.extensions.get_extension_for_class(x509.BasicConstraints).value.ca)
+    except x509.ExtensionNotFound:
+        return False
+
+
+def chains_to_trusted(
+    certificate: x509.Certificate, chain: Iterable[x509.Certificate], *, now: dt.datetime | None = None
+) -> bool:
+    """Whether the certificate was issued, through the given intermediates, by one of the trust anchors
+    (the organisation's CA and the roots added with `signing_ca trust`), every link valid now."""
+    moment = _now(now)
+    roots = trusted_certificates()
+    pool = [c for c in chain if _is_ca(c)]
+    current = certificate
+    for _depth in range(6):
+        if any(
+            root.subject == current.issuer and _valid_at(root, moment) and _issued_by(current, root)
+            for root in roots
+        ):
+            return True
+        issuer = next(
+            (
+                c
+                for c in pool
+                if c.subject == current.issuer and _valid_at(c, moment) and _issued_by(current, c)
+            ),
+            None,
+        )
+        if issuer is None:
+            return False
+        pool.remove(issuer)
+        current = issuer
+    return False
+
+
+# Names shown for subject attributes that RFC 4514 writes as numbers (serialNumber: an ASAN İmza FIN).
+NAME_LABELS = {NameOID.SERIAL_NUMBER: "serialNumber", NameOID.TITLE: "title"}
+
+
+def subject_serial_number(certificate: x509.Certificate) -> str:
+    """The subject's serialNumber (an ASAN İmza certificate's holder FIN), "" when there is none."""
+    values = certificate.subject.get_attributes_for_oid(NameOID.SERIAL_NUMBER)
+    return str(values[0].value).strip() if values else ""
 
 
 def trust_add(name: str, pem: bytes) -> Path:
@@ -213,6 +276,7 @@ def subject_for(*, full_name: str, employee_id: str, unit: str = "", title: str 
     return x509.Name(attributes)
 
 
+@sensitive_variables("passphrase", "key")
 def issue_key(*, subject: x509.Name, passphrase: str, days: int, now: dt.datetime | None = None) -> IssuedKey:
     """A new key pair and a certificate for it signed by the CA; the key leaves only encrypted."""
     authority = ca_load()
@@ -272,6 +336,7 @@ def issue_key(*, subject: x509.Name, passphrase: str, days: int, now: dt.datetim
     return IssuedKey(certificate=certificate, encrypted_key_pem=encrypted)
 
 
+@sensitive_variables("passphrase", "key")
 def decrypt_key(encrypted_pem: bytes, passphrase: str) -> PrivateKeyTypes | None:
     """The private key, or None when the passphrase is wrong."""
     try:

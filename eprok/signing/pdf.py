@@ -339,11 +339,13 @@ def validate_pdf(
     crls: list[bytes] | None = None,
     moment: dt.datetime | None = None,
     retroactive: bool = False,
+    moments: dict[str, dt.datetime] | None = None,
 ) -> list[SignatureReport]:
     """Every embedded signature's status; an empty list for an unsigned PDF; PdfInvalid for a non-PDF.
 
     `moment` validates as of that time; with `retroactive`, a CRL issued later still tells whether the
     certificate was already revoked then (validation "as of signing" with today's revocation list).
+    `moments` overrides the moment of single signatures, by field name.
     """
     try:
         reader = PdfFileReader(io.BytesIO(content), strict=False)
@@ -357,7 +359,7 @@ def validate_pdf(
             crls=list(crls or []),
             allow_fetching=False,
             revocation_mode="soft-fail",
-            moment=moment,
+            moment=(moments or {}).get(embedded.field_name, moment),
             retroactive_revinfo=retroactive,
         )
         cert = embedded.signer_cert if _has_cert(embedded) else None

@@ -6,11 +6,12 @@ import datetime as dt
 import uuid
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, SecretStr
 
 
 class IssueIn(Schema):
-    passphrase: str = Field(max_length=200, description="The signing passphrase; never stored.")
+    # SecretStr: the passphrase never shows in a representation (error reports, logs).
+    passphrase: SecretStr = Field(max_length=200, description="The signing passphrase; never stored.")
 
 
 class CertificateOut(Schema):
@@ -33,7 +34,7 @@ class RevokeIn(Schema):
 
 class SignIn(Schema):
     role: str = Field(max_length=16, description="author or approver")
-    passphrase: str = Field(max_length=200)
+    passphrase: SecretStr = Field(max_length=200)
     version: int | None = Field(
         default=None, ge=1, description="The version the signer saw (409 if changed)."
     )
@@ -63,6 +64,7 @@ class SignatureOut(Schema):
     intact: bool | None
     trusted: bool | None
     revoked: bool | None
+    superseded: bool = False  # made on an earlier content of the document (replaced since)
 
 
 class AsanSigningOut(Schema):

@@ -10,36 +10,92 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
+from django.core.cache import cache
 from django.db.models import QuerySet
 
-from eprok.documents.models import Document, DocumentStatus, DocumentVersion
+from eprok.documents.models import Document, DocumentStatus, DocumentVersion, VersionSource
 from eprok.documents.selectors import version_read
 from eprok.signing import ca, clock, pdf
 from eprok.signing.models import CertificateStatus, Signature, SigningCertificate
 
+# The CRL is signed with the CA's key: built once per revocation generation (the set of revoked
+# certificates) and kept in the cache for less than its validity (ca.build_crl: a day), never per page.
+CRL_CACHE_SECONDS = 6 * 60 * 60
+
+
+def _revocation_generation() -> str:
+    revoked = SigningCertificate.objects.filter(
+        status=CertificateStatus.REVOKED, revoked_at__isnull=False
+    ).values_list("serial", "revoked_at")
+    digest = hashlib.sha256()
+    for serial, when in sorted(revoked, key=lambda pair: pair[0]):
+        digest.update(f"{serial}:{when.isoformat() if when else ''};".encode())
+    return digest.hexdigest()[:32]
+
+
+def _crl_cache_key(generation: str) -> str:
+    fingerprint = ca.fingerprint(ca.ca_certificate())[:16]
+    return f"signing:crl:{fingerprint}:{generation}"
+
 
 def crl_der() -> bytes:
-    """The CA's current CRL: every revoked certificate's serial and time (empty without a CA)."""
+    """The CA's current CRL: every revoked certificate's serial and time (empty without a CA).
+
+    Cached per revocation generation: a revocation (or a superseding issue) changes the generation, so
+    the next call signs a new CRL; otherwise the cached one is served until CRL_CACHE_SECONDS pass.
+    """
+    generation = _revocation_generation()
+    key = _crl_cache_key(generation)
+    cached = cache.get(key)
+    if isinstance(cached, bytes):
+        return cached
     revoked = SigningCertificate.objects.filter(
         status=CertificateStatus.REVOKED, revoked_at__isnull=False
     ).values_list("serial", "revoked_at")
     crl = ca.build_crl(
         [(int(serial, 16), when) for serial, when in revoked if when is not None], now=clock.now()
     )
-    return crl.public_bytes(serialization.Encoding.DER)
+    der = crl.public_bytes(serialization.Encoding.DER)
+    cache.set(key, der, timeout=CRL_CACHE_SECONDS)
+    return der
 
 
-def validate(content: bytes, *, moment: dt.datetime | None = None) -> list[pdf.SignatureReport]:
+def validate(
+    content: bytes,
+    *,
+    moment: dt.datetime | None = None,
+    moments: dict[str, dt.datetime] | None = None,
+) -> list[pdf.SignatureReport]:
     """Validate every signature against the organisation's CA, the trusted roots (ASAN İmza) and the CRL,
-    as of now or as of `moment` (then with today's CRL applied to that moment)."""
+    as of now or as of `moment` (then with today's CRL applied to that moment); `moments` gives single
+    signatures (by field name) their own moment, so one pass validates each "as of its signing"."""
     crls = [crl_der()] if ca.ca_exists() else []
     return pdf.validate_pdf(
         content,
         trust=ca.trusted_certificates(),
         crls=crls,
         moment=moment or clock.now(),
-        retroactive=moment is not None,
+        retroactive=moment is not None or bool(moments),
+        moments=moments,
     )
+
+
+def lineage_start(document: Document) -> int:
+    """The number of the document's last version that is not a signed one (an upload, a generated or an
+    OCR version): only signatures on versions after it belong to the current content."""
+    last = (
+        DocumentVersion.objects.filter(document=document)
+        .exclude(source=VersionSource.SIGNED)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    return int(last or 0)
+
+
+def current_signatures(document: Document) -> QuerySet[Signature]:
+    """The signatures on the current content (signed versions after the last non-signed one)."""
+    return Signature.objects.filter(document=document, version_number__gt=lineage_start(document))
 
 
 def signatures_of(document: Document) -> QuerySet[Signature]:
@@ -55,12 +111,15 @@ class SignatureStatusRow:
     """A recorded signature with its status now (`report`) and when it was made (`at_signing`).
 
     The system's own record of when a signature was made stands in for a timestamp: a certificate
-    revoked or expired after that moment leaves the signature valid, and the page says so.
+    revoked or expired after that moment leaves the signature valid, and the page says so. A signature
+    on an earlier content of the document (before a replacing upload) is `superseded`: kept in the
+    history, not validated against the current file.
     """
 
     signature: Signature
     report: pdf.SignatureReport | None
     at_signing: pdf.SignatureReport | None = None
+    superseded: bool = False
 
     @property
     def ok(self) -> bool:
@@ -77,33 +136,59 @@ class SignatureStatusRow:
 SIGNING_TIME_MARGIN = dt.timedelta(seconds=2)
 
 
-def _at(content: bytes, moment: dt.datetime) -> dict[str, pdf.SignatureReport]:
-    return {r.field_name: r for r in validate(content, moment=moment)}
+def _signing_moment(signature: Signature) -> dt.datetime:
+    return signature.signed_at.replace(microsecond=0) - SIGNING_TIME_MARGIN
 
 
-def _at_signing(content: bytes, signature: Signature) -> dict[str, pdf.SignatureReport]:
-    return _at(content, signature.signed_at.replace(microsecond=0) - SIGNING_TIME_MARGIN)
+def _now_from(at_signing: pdf.SignatureReport, signature: Signature) -> pdf.SignatureReport:
+    """The status now, derived from the validation as of signing and our record of the certificate:
+    revoked since (our CA's revocations) or expired since. No second validation of the PDF."""
+    import dataclasses
+
+    certificate = signature.certificate
+    now = clock.now()
+    revoked = at_signing.revoked or (
+        certificate is not None
+        and certificate.status == CertificateStatus.REVOKED
+        and certificate.revoked_at is not None
+        and certificate.revoked_at <= now
+    )
+    expired = certificate is not None and certificate.not_after <= now
+    return dataclasses.replace(
+        at_signing, revoked=revoked, trusted=at_signing.trusted and not revoked and not expired
+    )
 
 
 def document_signature_status(document: Document) -> list[SignatureStatusRow]:
-    """Each recorded signature of the document with its status in the current version's PDF."""
+    """Each recorded signature of the document; those on the current content with their status in the
+    current version's PDF (validated once), earlier ones marked as superseded."""
     signatures = list(signatures_of(document))
-    if not signatures or document.current_version is None or document.current_version.file_kind != "pdf":
-        return [SignatureStatusRow(signature=s, report=None) for s in signatures]
+    start = lineage_start(document)
+    current = [s for s in signatures if s.version_number > start]
+    earlier = [
+        SignatureStatusRow(signature=s, report=None, superseded=True) for s in signatures if s not in current
+    ]
+    if not current or document.current_version is None or document.current_version.file_kind != "pdf":
+        return earlier + [SignatureStatusRow(signature=s, report=None) for s in current]
     content = version_read(document.current_version)
     try:
-        now = _at(content, clock.now())
-        rows = [
+        reports = {
+            r.field_name: r
+            for r in validate(content, moments={s.field_name: _signing_moment(s) for s in current})
+        }
+    except pdf.PdfInvalid:
+        return earlier + [SignatureStatusRow(signature=s, report=None) for s in current]
+    rows = []
+    for s in current:
+        at_signing = reports.get(s.field_name)
+        rows.append(
             SignatureStatusRow(
                 signature=s,
-                report=now.get(s.field_name),
-                at_signing=_at_signing(content, s).get(s.field_name),
+                report=_now_from(at_signing, s) if at_signing is not None else None,
+                at_signing=at_signing,
             )
-            for s in signatures
-        ]
-    except pdf.PdfInvalid:
-        rows = [SignatureStatusRow(signature=s, report=None) for s in signatures]
-    return rows
+        )
+    return earlier + rows
 
 
 @dataclass(frozen=True)
@@ -146,16 +231,35 @@ def verify_file(*, user: Any, content: bytes) -> FileVerification:
         v.sha256: v
         for v in DocumentVersion.objects.filter(sha256__in=revision_digests).select_related("document")
     }
-    verified = []
+    registered_of: dict[str, Signature] = {}
     for report in reports:
-        registered = None
         version = versions.get(report.revision_sha256)
         if version is not None:
-            registered = Signature.objects.filter(
+            found = Signature.objects.filter(
                 document=version.document, version_number=version.number, field_name=report.field_name
             ).first()
-        at_signing = _at_signing(content, registered).get(report.field_name) if registered else None
-        verified.append(VerifiedSignature(report=report, registered=registered, at_signing=at_signing))
+            if found is not None:
+                registered_of[report.field_name] = found
+    # One more pass for all our own signatures, each as of its recorded signing time.
+    at_signing_of = (
+        {
+            r.field_name: r
+            for r in validate(
+                content, moments={name: _signing_moment(s) for name, s in registered_of.items()}
+            )
+            if r.field_name in registered_of
+        }
+        if registered_of
+        else {}
+    )
+    verified = [
+        VerifiedSignature(
+            report=report,
+            registered=registered_of.get(report.field_name),
+            at_signing=at_signing_of.get(report.field_name),
+        )
+        for report in reports
+    ]
     whole = versions.get(digest)
     visible = bool(whole) and visible_to(user).filter(pk=whole.document_id).exists()  # type: ignore[union-attr]
     return FileVerification(
@@ -190,6 +294,7 @@ class PublicVerification:
     withdrawn: bool
     valid: bool  # every recorded signature intact and valid when it was made
     revoked_later: bool = False  # a signer's certificate was revoked after signing
+    document_id: str = ""  # the document's public id (for the audit trail; never shown)
 
 
 def document_type_name(document: Document) -> str:
@@ -217,7 +322,7 @@ def public_verification(code: str) -> PublicVerification | None:
     )
     if document is None or document.current_version is None:
         return None
-    rows = document_signature_status(document)
+    rows = [row for row in document_signature_status(document) if not row.superseded]
     return PublicVerification(
         code=normalised,
         sha256=document.current_version.sha256,
@@ -235,4 +340,5 @@ def public_verification(code: str) -> PublicVerification | None:
         withdrawn=document.status == DocumentStatus.WITHDRAWN,
         valid=bool(rows) and all(row.ok for row in rows) and document.status != DocumentStatus.WITHDRAWN,
         revoked_later=any(row.revoked_later for row in rows),
+        document_id=str(document.public_id),
     )

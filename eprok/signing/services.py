@@ -20,6 +20,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
+from django.views.decorators.debug import sensitive_variables
 
 from eprok.audit.services import audit_record
 from eprok.core.errors import ApplicationError, Conflict, Forbidden, ValidationFailed
@@ -68,6 +69,7 @@ def _passphrase_failed(actor: Any) -> None:
 # --- certificates --------------------------------------------------------------------------------
 
 
+@sensitive_variables("passphrase")
 def _check_passphrase(passphrase: str) -> None:
     minimum = int(settings.EPROK_SIGNING_MIN_PASSPHRASE)
     if len(passphrase or "") < minimum:
@@ -97,6 +99,7 @@ def _expire_if_due(certificate: SigningCertificate) -> None:
         certificate.status = CertificateStatus.EXPIRED
 
 
+@sensitive_variables("passphrase")
 def certificate_issue(*, actor: Any, passphrase: str) -> SigningCertificate:
     """A new key and certificate for the actor; an active one they had is superseded (revoked)."""
     if not getattr(actor, "is_active", False):
@@ -136,7 +139,7 @@ def certificate_issue(*, actor: Any, passphrase: str) -> SigningCertificate:
         certificate = SigningCertificate.objects.create(
             employee=actor,
             serial=format(cert.serial_number, "x"),
-            subject=cert.subject.rfc4514_string()[:500],
+            subject=cert.subject.rfc4514_string(ca.NAME_LABELS)[:500],
             issuer=cert.issuer.rfc4514_string()[:500],
             fingerprint=ca.fingerprint(cert),
             certificate_pem=issued.certificate_pem.decode(),
@@ -226,7 +229,10 @@ def check_can_sign(actor: Any, document: Document, role: str) -> None:
     version = document.current_version
     if version is None or version.file_kind != "pdf":
         raise NotPdf()
-    signatures = list(Signature.objects.filter(document=document))
+    # Only the signatures on the current content count: a replacing upload starts a new lineage.
+    from eprok.signing.selectors import current_signatures
+
+    signatures = list(current_signatures(document))
     if any(s.signer_id == actor.pk for s in signatures):
         raise Conflict(_("You have already signed this document."), code="already_signed")
     authors = [s for s in signatures if s.role == SignatureRole.AUTHOR]
@@ -282,14 +288,18 @@ def verification_url(code: str) -> str:
 
 
 def _plan(document: Document, content: bytes) -> _Plan:
+    from eprok.signing.selectors import current_signatures
+
     existing = set(pdf.existing_field_names(content))
-    count = Signature.objects.filter(document=document).count()
-    number = count + 1
-    while f"Signature{number}" in existing:
+    # Field names are unique over the document's whole history; the stamp's slot counts the signatures
+    # on the current content only (a replaced upload has none of the earlier stamps).
+    used = set(Signature.objects.filter(document=document).values_list("field_name", flat=True))
+    number = Signature.objects.filter(document=document).count() + 1
+    while f"Signature{number}" in existing or f"Signature{number}" in used:
         number += 1
     return _Plan(
         field_name=f"Signature{number}",
-        slot=count,
+        slot=current_signatures(document).count(),
         code=document.verification_code or new_verification_code(),
         base_version=document.current_version.number,  # type: ignore[union-attr]
     )
@@ -349,7 +359,7 @@ def _store(
             provider=provider,
             certificate=certificate,
             certificate_serial=format(cert.serial_number, "x"),
-            certificate_subject=cert.subject.rfc4514_string()[:500],
+            certificate_subject=cert.subject.rfc4514_string(ca.NAME_LABELS)[:500],
             certificate_issuer=cert.issuer.rfc4514_string()[:500],
             certificate_fingerprint=ca.fingerprint(cert),
             signed_at=clock.now(),
@@ -373,6 +383,7 @@ def _store(
     return signature
 
 
+@sensitive_variables("passphrase")
 def document_sign(
     *, actor: Any, document: Document, role: str, passphrase: str, expected_version: int | None = None
 ) -> Signature:
@@ -428,12 +439,76 @@ def document_sign(
 # --- ASAN İmza ----------------------------------------------------------------------------------
 
 
-def _check_asan_certificate(cert: x509.Certificate) -> None:
+def _fin_matches(serial_number: str, fin: str) -> bool:
+    """A subject serialNumber holds the FIN, bare or as an ETSI identifier ("PNOAZ-1AB2CD3")."""
+    serial_number, fin = serial_number.strip().upper(), fin.strip().upper()
+    return bool(fin) and (serial_number == fin or serial_number.endswith("-" + fin))
+
+
+def _asan_refuse(actor: Any, document: Document, error: ApplicationError, **data: Any) -> None:
+    """Record the refusal (nothing else is stored) and raise it."""
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="signing.asan.refuse",
+            target=document,
+            data={"code": error.code, **data},
+        )
+    raise error
+
+
+def _check_asan_certificate(actor: Any, document: Document, identity: asan.AsanCertificate) -> None:
+    """The certificate ASAN İmza returned must be in force, chain to a trusted root, and be the signer's
+    own: its subject's serialNumber carries the holder's FIN, compared with the employee's FIN."""
+    cert = identity.certificate
     now = clock.now()
     if cert.not_valid_after_utc <= now:
         raise Conflict(_("Your ASAN İmza certificate has expired."), code="certificate_expired")
     if cert.not_valid_before_utc > now:
         raise Conflict(_("Your ASAN İmza certificate is not valid yet."), code="certificate_not_yet_valid")
+    subject = cert.subject.rfc4514_string(ca.NAME_LABELS)[:500]
+    if not ca.chains_to_trusted(cert, identity.chain, now=now):
+        _asan_refuse(
+            actor,
+            document,
+            Conflict(
+                _(
+                    "The certificate ASAN İmza returned was not issued by a trusted certification "
+                    "authority. The signing was refused."
+                ),
+                code="asan_untrusted",
+            ),
+            subject=subject,
+            issuer=cert.issuer.rfc4514_string()[:500],
+        )
+    if not _fin_matches(ca.subject_serial_number(cert), actor.fin or ""):
+        _asan_refuse(
+            actor,
+            document,
+            Conflict(
+                _(
+                    "This ASAN İmza certificate belongs to another person: its FIN is not yours. "
+                    "Check the phone number and the ASAN ID."
+                ),
+                code="asan_not_yours",
+            ),
+            subject=subject,
+        )
+
+
+def _require_fin(actor: Any, document: Document) -> None:
+    if not (getattr(actor, "fin", None) or "").strip():
+        _asan_refuse(
+            actor,
+            document,
+            Conflict(
+                _(
+                    "Your FIN is not on record, so an ASAN İmza signature cannot be matched to you. "
+                    "Ask the personnel administrator to add it, or sign with your key."
+                ),
+                code="asan_no_fin",
+            ),
+        )
 
 
 def asan_start(
@@ -442,8 +517,9 @@ def asan_start(
     """Prepare the PDF, send its hash to ASAN İmza; the signer confirms the shown code on the phone."""
     check_can_sign(actor, document, role)
     phone, asan_id = asan.check_identity(phone, asan_id)
+    _require_fin(actor, document)
     provider = AsanProvider(phone=phone, asan_id=asan_id)
-    _check_asan_certificate(provider.identity().certificate)
+    _check_asan_certificate(actor, document, provider.identity())
     content = _content_of(document)
     try:
         plan = _plan(document, content)
@@ -511,8 +587,9 @@ def _prepared_of(signing: AsanSigning) -> pdf.PreparedSignature:
 
 def _asan_end(signing: AsanSigning, status: str, *, actor: Any, error: str = "") -> AsanSigning:
     with transaction.atomic():
+        # The prepared copy of the document is needed only while waiting: it goes with the end.
         updated = AsanSigning.objects.filter(pk=signing.pk, status=AsanStatus.PENDING).update(
-            status=status, error=error[:300]
+            status=status, error=error[:300], prepared_pdf=b"", signed_attrs=b""
         )
         if updated:
             audit_record(
@@ -572,7 +649,9 @@ def asan_poll(*, actor: Any, signing: AsanSigning) -> AsanSigning:
             )
             locked.status = AsanStatus.SIGNED
             locked.signature = signature
-            locked.save(update_fields=["status", "signature", "updated_at"])
+            # The signed PDF is now a document version: the prepared copy is not kept.
+            locked.prepared_pdf, locked.signed_attrs = b"", b""
+            locked.save(update_fields=["status", "signature", "prepared_pdf", "signed_attrs", "updated_at"])
     except (ApplicationError, IntegrityError) as exc:
         return _asan_end(signing, AsanStatus.FAILED, actor=actor, error=str(getattr(exc, "message", exc)))
     return locked

@@ -17,6 +17,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from eprok.core.errors import ApplicationError, Forbidden, NotFound, form_apply_error
@@ -50,6 +51,8 @@ def signing_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRes
 
 
 @signing_view
+@sensitive_post_parameters("passphrase", "confirm")
+@sensitive_variables("form")
 @require_http_methods(["GET", "POST"])
 @never_cache
 def my_signature(request: HttpRequest) -> HttpResponse:
@@ -149,13 +152,15 @@ def _sign_page(
     initial: dict[str, Any] = {"version": document.current_version.number if document.current_version else 1}
     default_role = (
         SignatureRole.APPROVER
-        if (SignatureRole.APPROVER in roles and document.signatures.exists())
+        if (SignatureRole.APPROVER in roles and selectors.current_signatures(document).exists())
         else roles[0]
     )
     initial["role"] = default_role
     user: Any = request.user
     profile = AsanProfile.objects.filter(employee=user).first()
-    asan_initial = {**initial, **({"phone": profile.phone, "asan_id": profile.asan_id} if profile else {})}
+    # The phone on the employee's record until they save the one they sign with.
+    saved = {"phone": profile.phone, "asan_id": profile.asan_id} if profile else {"phone": user.phone or ""}
+    asan_initial = {**initial, **saved}
     return render(
         request,
         "signing/sign.html",
@@ -177,6 +182,8 @@ def _check_role(user: Any, public_id: str, role: str) -> Document:
 
 
 @signing_view
+@sensitive_post_parameters("passphrase")
+@sensitive_variables("form")
 @require_http_methods(["GET", "POST"])
 def document_sign(request: HttpRequest, public_id: str) -> HttpResponse:
     """Sign the current version with the employee's own key and passphrase."""

@@ -198,7 +198,18 @@ def resolution_add(
             details={"executor": str(_("Choose an employee."))},
         )
     executor_unit = executor_unit or executor.unit
-    if executor.unit_id != executor_unit.pk and not executor.unit.path.startswith(executor_unit.path):
+    if executor_unit is None:
+        raise ValidationFailed(
+            _(
+                "The executor belongs to no unit, so the resolution has no executor unit; "
+                "choose another executor."
+            ),
+            code="executor_invalid",
+            details={"executor": str(_("The employee belongs to no unit."))},
+        )
+    if executor.unit is None or (
+        executor.unit_id != executor_unit.pk and not executor.unit.path.startswith(executor_unit.path)
+    ):
         raise ValidationFailed(
             _("The executor does not work in the executor unit."),
             code="executor_unit_mismatch",

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from eprok.core.calendar import tracking
 from eprok.core.calendar.deadlines import Deadline, compute_deadline
 from eprok.core.models import DeadlineRule
+from eprok.org.roles import Clearance
 
 RULE = "documents.resolution"
 KEY = "execution"
@@ -36,17 +37,34 @@ def explicit(start: dt.date, due: dt.date) -> Deadline:
     )
 
 
+def deadline_of(resolution: Any) -> Deadline:
+    """The resolution's term: the rule's computation (with its steps, so it can be explained) unless the
+    head set an earlier date, which has no rule steps."""
+    if not resolution.due_set_by_head:
+        deadline = computed(resolution.created_at)
+        if deadline.due == resolution.due_date:
+            return deadline
+    start = timezone.localtime(resolution.created_at).date()
+    return explicit(start, resolution.due_date)
+
+
+def title_of(letter: Any) -> str:
+    """What "My work" and the overdue list show to anyone who sees the term: the register number (its
+    prefix says incoming or outgoing) and, for letters no higher than "for official use", the subject."""
+    if int(letter.classification) > int(Clearance.OFFICIAL):
+        return str(letter.number)[:255]
+    return f"{letter.number} — {letter.subject}"[:255]
+
+
 def track(resolution: Any, *, new: bool = False) -> Any:
     letter = resolution.correspondence
-    start = timezone.localtime(resolution.created_at).date()
-    deadline = explicit(start, resolution.due_date)
     return tracking.deadline_track(
         owner=resolution,
         key=KEY,
-        deadline=deadline,
+        deadline=deadline_of(resolution),
         unit=resolution.executor_unit,
         responsible=resolution.executor,
-        title=f"{letter.number} — {letter.subject}"[:255],
+        title=title_of(letter),
         label=LABEL,
         url=letter.get_absolute_url(),
         new=new,

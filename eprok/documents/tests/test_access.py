@@ -125,3 +125,68 @@ def test_api_operations_follow_the_owner(client, people, material):
             )
             assert r.status_code == (404 if want_write == 404 else 403), name
     assert client.get(f"{base}/{pid}").status_code == 401
+
+
+def _denials(audit_events):
+    import json
+
+    return [
+        (e.target_type, e.target_id, json.loads(e.data) if isinstance(e.data, str) else e.data)
+        for e in audit_events("access.denied")
+    ]
+
+
+def test_refused_uploads_are_audited_on_the_page_the_api_and_the_service(
+    client, people, material, audit_events, media
+):
+    from eprok.core.errors import Forbidden
+    from eprok.core.testing.access_matrix import login_as
+    from eprok.documents.models import Document
+
+    login_as(client, people.superior)
+    page = client.post(
+        reverse("documents:upload", args=["materials.material", material.number]),
+        {"file": samples.as_upload(b"qeyd", "q.txt"), "title": "Q"},
+    )
+    assert page.status_code == 403
+    api = client.post(
+        f"/api/v1/documents/of/materials.material/{material.number}",
+        {"file": samples.as_upload(b"qeyd", "q.txt")},
+        headers=bearer(make_token(people.superior)),
+    )
+    assert api.status_code == 403
+    with pytest.raises(Forbidden):
+        services.document_upload(
+            actor=people.superior,
+            owner_type="materials.material",
+            owner=material,
+            file=samples.as_upload(b"qeyd", "q.txt"),
+            title="Q",
+        )
+    denied = _denials(audit_events)
+    assert len(denied) == 3
+    for target_type, target_id, data in denied:
+        assert (target_type, target_id) == ("materials.material", material.number)
+        assert data["attempted"] == "documents.owner.attach" and data["outcome"] == "forbidden"
+    assert Document.objects.count() == 0
+
+
+def test_get_owner_for(people, material, audit_events):
+    from eprok.core.errors import Forbidden, NotFound
+
+    kind, owner = access.get_owner_for(people.investigator, "materials.material", material.number)
+    assert (kind.label, owner.pk) == ("materials.material", material.pk)
+    assert (
+        access.get_owner_for(people.superior, "materials.material", material.number, action="view")[1]
+        == material
+    )
+    with pytest.raises(Forbidden):
+        access.get_owner_for(people.superior, "materials.material", material.number)
+    with pytest.raises(NotFound):
+        access.get_owner_for(people.investigator, "auth.user", "1")
+    with pytest.raises(NotFound):
+        access.get_owner_for(people.outsider, "materials.material", material.number, action="view")
+    outcomes = [(data["attempted"], data["outcome"]) for _, _, data in _denials(audit_events)]
+    assert ("documents.owner.attach", "forbidden") in outcomes
+    assert ("documents.owner.attach", "not_found") in outcomes  # the unknown owner type
+    assert ("materials.material.view", "not_found") in outcomes  # the owner's own rules audit the 404

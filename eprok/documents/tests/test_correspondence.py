@@ -337,3 +337,82 @@ def test_navigation_offers_the_register_to_keepers_only(client, office):
     assert (
         reverse("documents:correspondence_list") not in client.get(reverse("core:my_work")).content.decode()
     )
+
+
+def test_resolution_for_an_executor_without_a_unit_is_refused(client, office, frozen):
+    from typing import cast
+
+    from django.utils import translation
+
+    from eprok.documents.models import Resolution
+    from eprok.org.models import Employee
+
+    drifter = cast(
+        Employee, EmployeeFactory(username="drifter", unit=None, last_name="Vahidov", first_name="Rauf")
+    )
+    letter = _letter(office)
+    response = client.post(
+        f"/api/v1/documents/correspondence/{letter.number}/resolutions",
+        {"text": "İcra edin", "executor": str(drifter.public_id)},
+        content_type="application/json",
+        headers=bearer(make_token(office.keeper)),
+    )
+    assert response.status_code == 422
+    body = response.json()
+    assert body["code"] == "executor_invalid" and "executor" in body.get("details", {})
+    assert "heç bir struktur bölməyə aid deyil" in str(body)  # translated (Azerbaijani by default)
+    assert Resolution.objects.count() == 0
+    with pytest.raises(ValidationFailed) as refused:
+        services.resolution_add(
+            actor=office.keeper, letter=letter, text="x", executor=drifter, executor_unit=office.unit
+        )
+    assert refused.value.code == "executor_unit_mismatch"
+    with pytest.raises(ValidationFailed) as no_unit:
+        services.resolution_add(actor=office.keeper, letter=letter, text="x", executor=drifter)
+    with translation.override("en"):
+        assert "belongs to no unit" in str(no_unit.value.message)
+
+
+def test_tracked_term_is_the_rules_unless_the_head_set_it(office, frozen, monkeypatch):
+    from eprok.core.calendar import tracking
+    from eprok.documents.correspondence import terms
+
+    tracked = []
+    real = tracking.deadline_track
+
+    def spy(**kwargs):
+        tracked.append(kwargs["deadline"])
+        return real(**kwargs)
+
+    monkeypatch.setattr(terms.tracking, "deadline_track", spy)
+    letter = _letter(office)
+    by_rule = services.resolution_add(
+        actor=office.keeper, letter=letter, text="x", executor=office.investigator
+    )
+    by_head = services.resolution_add(
+        actor=office.keeper, letter=letter, text="y", executor=office.colleague, due_date=dt.date(2026, 10, 9)
+    )
+    rule_term, head_term = tracked
+    assert rule_term.steps and rule_term.due == by_rule.due_date == dt.date(2026, 10, 26)
+    assert rule_term.explain_lines()  # the overdue list can say why it is due then
+    assert head_term.steps == () and head_term.due == by_head.due_date == dt.date(2026, 10, 9)
+    tracked.clear()
+    assert terms.recompute() == 2
+    assert [bool(d.steps) for d in tracked] == [True, False]
+
+
+def test_tracked_title_of_a_classified_letter_is_only_its_number(office, frozen):
+    from eprok.org.models import Employee
+    from eprok.org.roles import Clearance
+
+    Employee.objects.filter(pk__in=[office.keeper.pk, office.investigator.pk]).update(
+        clearance=Clearance.SECRET
+    )
+    office.keeper.refresh_from_db()
+    office.investigator.refresh_from_db()
+    secret = _letter(office, subject="Əməliyyat tədbirləri barədə", classification=Clearance.SECRET)
+    plain = _letter(office, subject="Məlumat sorğusu")
+    for letter in (secret, plain):
+        services.resolution_add(actor=office.keeper, letter=letter, text="x", executor=office.investigator)
+    titles = {row.title for row in TrackedDeadline.objects.all()}
+    assert titles == {secret.number, f"{plain.number} — Məlumat sorğusu"}

@@ -97,3 +97,117 @@ def test_ocr_request_refuses_text_files_and_running_jobs(people, material):
     pdf.refresh_from_db()
     with pytest.raises(Conflict):
         services.ocr_request(actor=people.investigator, document=pdf)
+
+
+def _scan(people, material):
+    return services.document_upload(
+        actor=people.investigator,
+        owner_type="materials.material",
+        owner=material,
+        file=samples.as_upload(samples.blank_pdf(), "skan.pdf"),
+        title="Skan",
+    )
+
+
+def test_ocr_overtaken_by_a_replacing_upload_is_dropped(people, material, audit_events):
+    document = _scan(people, material)
+
+    after_upload = {}
+
+    def replaced_meanwhile(data):
+        services.version_upload(
+            actor=people.investigator,
+            document=document,
+            file=samples.as_upload(samples.pdf_with_text("Yeni mətn"), "yeni.pdf"),
+            reason="Düzəliş",
+        )
+        after_upload["state"] = document.ocr_status
+        return samples.pdf_with_text("Köhnə skan"), "Köhnə skan"
+
+    with (
+        mock.patch("eprok.documents.ocr.available", return_value=True),
+        mock.patch("eprok.documents.ocr.run_ocrmypdf", side_effect=replaced_meanwhile),
+    ):
+        assert ocr.recognise(document.pk, people.investigator.pk) == OcrStatus.NONE
+    document.refresh_from_db()
+    assert document.versions.count() == 2
+    assert document.current_version.number == 2
+    assert document.current_version.source == VersionSource.UPLOAD
+    assert "Yeni" in document.text and "Köhnə" not in document.text
+    # The new version's own recognition state stands; the stale run did not touch it.
+    assert document.ocr_status == after_upload["state"] != OcrStatus.RUNNING
+    assert not audit_events("documents.version.ocr")
+
+
+def test_ocr_overtaken_by_a_signature_leaves_the_signed_version(people, material):
+    from eprok.documents.models import DocumentStatus
+
+    document = _scan(people, material)
+
+    def signed_meanwhile(data):
+        services.version_add_content(
+            actor=people.investigator,
+            document=document,
+            content=samples.pdf_with_text("İmzalı"),
+            source=VersionSource.SIGNED,
+            reason="",
+            expected_version=1,
+        )
+        services.document_mark_signed(
+            actor=people.investigator, document=document, verification_code="ABC123"
+        )
+        return samples.pdf_with_text("Köhnə skan"), "Köhnə skan"
+
+    with (
+        mock.patch("eprok.documents.ocr.available", return_value=True),
+        mock.patch("eprok.documents.ocr.run_ocrmypdf", side_effect=signed_meanwhile),
+    ):
+        assert ocr.recognise(document.pk, people.investigator.pk) == OcrStatus.NONE
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.SIGNED
+    assert document.current_version.source == VersionSource.SIGNED
+    assert document.versions.count() == 2
+    assert document.ocr_status == OcrStatus.NONE
+
+
+def test_ocr_of_a_document_signed_on_the_same_version_is_refused(people, material):
+    from eprok.documents.models import DocumentStatus
+
+    document = _scan(people, material)  # queued for recognition
+    services.document_mark_signed(actor=people.investigator, document=document, verification_code="ABC123")
+    with (
+        mock.patch("eprok.documents.ocr.available", return_value=True),
+        mock.patch("eprok.documents.ocr.run_ocrmypdf", return_value=(samples.pdf_with_text(), "x")),
+    ):
+        assert ocr.recognise(document.pk, people.investigator.pk) == OcrStatus.NONE
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.SIGNED
+    assert document.versions.count() == 1
+    assert document.ocr_status == OcrStatus.NONE
+
+
+def test_signed_documents_refuse_ocr(people, material):
+    from django.utils import translation
+
+    from eprok.core.errors import Conflict
+    from eprok.documents.models import Document
+
+    document = _scan(people, material)
+    Document.objects.filter(pk=document.pk).update(ocr_status=OcrStatus.NONE)
+    document.refresh_from_db()
+    services.document_mark_signed(actor=people.investigator, document=document, verification_code="ABC123")
+    with pytest.raises(Conflict) as refused:
+        services.ocr_request(actor=people.investigator, document=document)
+    assert refused.value.code == "document_signed"
+    with translation.override("en"):
+        assert "signatures would no longer cover it" in str(refused.value.message)
+    with pytest.raises(Conflict) as guarded:
+        services.version_add_content(
+            actor=people.investigator,
+            document=document,
+            content=samples.pdf_with_text(),
+            source=VersionSource.OCR,
+            reason="",
+        )
+    assert guarded.value.code == "document_signed"
+    assert document.versions.count() == 1

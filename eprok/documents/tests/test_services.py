@@ -295,3 +295,53 @@ def test_sweep_removes_only_old_unreferenced_files(people, material, media):
     assert not orphan.exists()  # unreferenced and older than the grace period
     assert (media / kept).exists()  # referenced by a version
     assert default_storage.exists(fresh)  # too young: its transaction may still be open
+
+
+def test_text_is_extracted_before_the_write_transaction_opens(people, material, monkeypatch):
+    """Parsing a long PDF must not hold the database's write lock (SQLite locks the whole database)."""
+    from django.db import connection
+
+    from eprok.documents import services as document_services
+
+    outside = len(connection.atomic_blocks)
+    depths = []
+    real = document_services.extract_text
+
+    def spy(data, kind):
+        depths.append(len(connection.atomic_blocks))
+        return real(data, kind)
+
+    monkeypatch.setattr(document_services, "extract_text", spy)
+    document = services.document_upload(
+        actor=people.investigator,
+        owner_type="materials.material",
+        owner=material,
+        file=samples.as_upload(samples.pdf_with_text(), "a.pdf"),
+        title="A",
+    )
+    services.version_upload(
+        actor=people.investigator,
+        document=document,
+        file=samples.as_upload(samples.pdf_with_text("İkinci"), "b.pdf"),
+        reason="Düzəliş",
+    )
+    services.version_add_content(
+        actor=people.investigator,
+        document=document,
+        content=samples.pdf_with_text("Üçüncü"),
+        source="signed",
+        reason="",
+        expected_version=2,
+    )
+    services.document_add_generated(
+        actor=people.investigator,
+        owner_type="materials.material",
+        owner=material,
+        content=samples.pdf_with_text(),
+        file_name="g.pdf",
+        title="G",
+        category="",
+    )
+    assert depths == [outside] * 4
+    document.refresh_from_db()
+    assert "Üçüncü" in document.text

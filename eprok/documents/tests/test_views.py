@@ -193,7 +193,7 @@ def test_panel_query_ceiling(investigator, people, material, django_assert_max_n
             file=samples.as_upload(f"qeyd {n}".encode(), f"q{n}.txt"),
             title=f"Qeyd {n}",
         )
-    with django_assert_max_num_queries(audited(14, appends=0)):
+    with django_assert_max_num_queries(audited(14, appends=1)):  # the listing's audit event
         response = investigator.get(_panel(material))
     assert response.content.decode().count("Qeyd ") == 5
 
@@ -225,3 +225,31 @@ def test_oversized_request_is_refused_before_the_body_is_read(people, material):
     assert response.status_code == 400
     assert Unreadable.read_bytes == 0
     assert not Document.objects.exists()
+
+
+def test_listing_an_owners_documents_is_audited_once_with_the_count(client, people, material, audit_events):
+    import json
+
+    from eprok.core.testing.api import bearer, make_token
+
+    for title in ("Bir", "İki"):
+        services.document_upload(
+            actor=people.investigator,
+            owner_type="materials.material",
+            owner=material,
+            file=samples.as_upload(samples.pdf_with_text(), "a.pdf"),
+            title=title,
+        )
+    login_as(client, people.superior)
+    assert client.get(_panel(material)).status_code == 200
+    listed = client.get(
+        f"/api/v1/documents/of/materials.material/{material.number}?limit=1",
+        headers=bearer(make_token(people.superior)),
+    )
+    assert listed.status_code == 200
+    events = audit_events("documents.document.list")
+    assert len(events) == 2
+    for event, count, channel in zip(events, (2, 1), ("web", "api"), strict=True):
+        assert event.actor_id == people.superior.pk
+        assert (event.target_type, event.target_id) == ("materials.material", material.number)
+        assert json.loads(event.data) == {"count": count, "channel": channel}

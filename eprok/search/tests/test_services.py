@@ -192,3 +192,104 @@ def test_a_failing_source_does_not_break_the_callers_commit(
 def test_query_fingerprint_ignores_spelling_case_and_order_of_numbers():
     assert services.query_fingerprint("5zk8p2m  Məmmədov") == services.query_fingerprint("MƏMMƏDOV 5ZK8P2M")
     assert services.query_fingerprint("Məmmədov") != services.query_fingerprint("Əliyev")
+
+
+# --- records that show a person: re-indexed when the person changes -------------------------------
+
+
+def test_a_corrected_fin_or_name_finds_the_case_and_the_old_one_does_not(
+    people, corpus, django_capture_on_commit_callbacks
+):
+    inv = people.investigator
+    case = ("cases.case", corpus.case.number)
+    with django_capture_on_commit_callbacks(execute=True):
+        person_update(actor=inv, person=corpus.huseynov, fin="2AB3CD4")
+    assert case in found(inv, "2AB3CD4")
+    with django_capture_on_commit_callbacks(execute=True):
+        person_update(actor=inv, person=corpus.huseynov, fin="6XY7ZW8", last_name="Nəzərli")
+    assert case in found(inv, "6XY7ZW8")
+    assert case not in found(inv, "2AB3CD4")
+    assert case in found(inv, "Nəzərli Elşən")
+    entry = SearchEntry.objects.get(label="cases.case", object_id=corpus.case.pk)
+    assert "Nəzərli Elşən" in entry.text and "Hüseynov Elşən Kamal" not in entry.text
+
+
+def test_a_corrected_fin_finds_the_report_and_a_new_name_the_appeal(
+    people, corpus, django_capture_on_commit_callbacks
+):
+    inv = people.investigator
+    material = ("materials.material", corpus.material.number)
+    assert material in found(inv, "5ZK8P2M")
+    with django_capture_on_commit_callbacks(execute=True):
+        appeal = appeal_register(
+            actor=inv,
+            unit=people.unit,
+            channel=Channel.LETTER,
+            kind=AppealKind.COMPLAINT,
+            text="Kommunal xərclər barədə şikayət.",
+            applicant=ApplicantData(last_name="Çələbi", first_name="Aynur", person=corpus.chalabi),
+            received_at=timezone.now() - dt.timedelta(hours=1),
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        person_update(actor=inv, person=corpus.mammadov, fin="3PQ4RS5")
+        person_update(actor=inv, person=corpus.chalabi, last_name="Rzayeva")
+    assert material in found(inv, "3PQ4RS5")
+    assert material not in found(inv, "5ZK8P2M")
+    assert ("appeals.appeal", appeal.number) in found(inv, "Rzayeva Aynur")
+
+
+def test_a_merge_re_indexes_the_records_of_both_persons(people, corpus, django_capture_on_commit_callbacks):
+    from eprok.persons.services import person_merge
+
+    inv = people.investigator
+    with django_capture_on_commit_callbacks(execute=True):
+        duplicate = person_create(
+            actor=inv, kind=PersonKind.NATURAL, last_name="Qəribov", first_name="Tural", fin="4KL5MN6"
+        )
+        survivor = person_create(actor=inv, kind=PersonKind.NATURAL, last_name="Sadıqlı", first_name="Tural")
+        case_add_party(
+            actor=inv, case=corpus.case, person=duplicate, role=PartyRole.WITNESS, since=timezone.localdate()
+        )
+    case = ("cases.case", corpus.case.number)
+    assert case in found(inv, "Qəribov Tural")
+    assert case not in found(inv, "Sadıqlı Tural")
+    with django_capture_on_commit_callbacks(execute=True):
+        person_merge(actor=inv, duplicate=duplicate, survivor=survivor, reason="Eyni şəxs")
+    assert case in found(inv, "Sadıqlı Tural")
+    assert case not in found(inv, "Qəribov Tural")
+    assert case in found(inv, "4KL5MN6")  # the survivor took the FIN
+
+
+def test_many_dependent_records_are_indexed_in_batches(
+    people, corpus, monkeypatch, django_capture_on_commit_callbacks
+):
+    inv = people.investigator
+    materials = [corpus.material]
+    for n in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            material = material_register(
+                actor=inv,
+                unit=people.unit,
+                source=MaterialSource.APPLICANT_STATEMENT,
+                received_at=timezone.now() - dt.timedelta(hours=n + 1),
+                summary=f"Ərizə {n}.",
+                assignee=inv,
+            )
+            material_add_party(actor=inv, material=material, person=corpus.mammadov, role=PartyRole.VICTIM)
+        materials.append(material)
+    monkeypatch.setattr(services, "DEPENDENT_BATCH", 2)
+    monkeypatch.setattr(services, "DEPENDENT_INLINE_LIMIT", 1)  # more than one: handed to the worker
+    calls: list[tuple[str, int]] = []
+    original = services.index_objects
+
+    def spy(label, pks):
+        calls.append((label, len(pks)))
+        return original(label, pks)
+
+    monkeypatch.setattr(services, "index_objects", spy)
+    with django_capture_on_commit_callbacks(execute=True):
+        person_update(actor=inv, person=corpus.mammadov, fin="7TU8VW9")
+    assert [n for label, n in calls if label == "materials.material"] == [2, 2]
+    hits = found(inv, "7TU8VW9")
+    assert {("materials.material", m.number) for m in materials} <= hits
+    assert not {("materials.material", m.number) for m in materials} & found(inv, "5ZK8P2M")

@@ -198,8 +198,14 @@ class AsanSim:
     def cancel(self, transaction_id: str) -> dict:
         return self.post(f"/phone/{transaction_id}/cancel")
 
-    def enrol(self, phone: str, asan_id: str, name: str) -> dict:
-        return self.post("/control/users", {"phoneNumber": phone, "userId": asan_id, "name": name})
+    def enrol(self, phone: str, asan_id: str, name: str, fin: str = "") -> dict:
+        """Give this phone + ASAN ID a card in the holder's name and FIN (the subject's serialNumber)."""
+        return self.post(
+            "/control/users", {"phoneNumber": phone, "userId": asan_id, "name": name, "fin": fin}
+        )
+
+    def enrol_employee(self, phone: str, asan_id: str, employee) -> dict:
+        return self.enrol(phone, asan_id, employee.full_name, employee.fin or "")
 
     def faults(self, **kwargs) -> dict:
         return self.post("/control/faults", kwargs)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from eprok.core.testing.access_matrix import assert_access_matrix
@@ -80,6 +81,7 @@ def test_issue_sign_list_and_verify_through_the_api(client, ca, document, people
 
 
 def test_asan_through_the_api(client, asan_sim, document, people):
+    asan_sim.enrol_employee("+994501112233", "654321", people.investigator)
     token = bearer(make_token(people.investigator))
     started = client.post(
         f"{API}/documents/{document.public_id}/asan",
@@ -145,3 +147,15 @@ def test_pem_never_leaks_the_key(client, ca, people):
     ).json()
     assert "PRIVATE KEY" not in str(body)
     assert base64  # the module is used by other tests of the API
+
+
+def test_the_passphrase_in_an_api_body_never_shows_in_a_representation():
+    import pydantic
+
+    from eprok.signing.schemas import IssueIn, SignIn
+
+    body = SignIn.model_validate({"role": "author", "passphrase": "the secret signing passphrase"})
+    assert "the secret signing passphrase" not in repr(body) and "secret" not in str(body)
+    assert body.passphrase.get_secret_value() == "the secret signing passphrase"
+    with pytest.raises(pydantic.ValidationError):
+        IssueIn.model_validate({"passphrase": "x" * 201})

@@ -19,7 +19,7 @@ ASAN_ID = "123456"
 def test_the_signer_confirms_on_the_phone_and_the_signature_is_embedded(
     asan_sim, document, people, audit_events, pdfsig, tmp_path
 ):
-    asan_sim.enrol(PHONE, ASAN_ID, "Quliyev Rəşad")
+    asan_sim.enrol(PHONE, ASAN_ID, "Quliyev Rəşad", fin=people.investigator.fin)
     signing = services.asan_start(
         actor=people.investigator,
         document=document,
@@ -63,6 +63,7 @@ def test_the_signer_confirms_on_the_phone_and_the_signature_is_embedded(
 
 
 def test_a_cancel_on_the_phone_stores_nothing(asan_sim, document, people):
+    asan_sim.enrol_employee(PHONE, ASAN_ID, people.investigator)
     signing = services.asan_start(
         actor=people.investigator, document=document, role="author", phone=PHONE, asan_id=ASAN_ID
     )
@@ -112,6 +113,7 @@ def test_a_bad_phone_or_asan_id_is_refused_before_calling_the_service(document, 
 
 
 def test_a_signing_left_unconfirmed_expires(asan_sim, document, people, monkeypatch):
+    asan_sim.enrol_employee(PHONE, ASAN_ID, people.investigator)
     import datetime as dt
 
     from eprok.signing import clock
@@ -123,3 +125,86 @@ def test_a_signing_left_unconfirmed_expires(asan_sim, document, people, monkeypa
     monkeypatch.setattr(clock, "now", lambda: later)
     assert services.asan_poll(actor=people.investigator, signing=signing).status == AsanStatus.EXPIRED
     assert document.versions.count() == 1
+
+
+def test_the_prepared_copy_is_not_kept_after_the_signing_ends(asan_sim, document, people):
+    asan_sim.enrol_employee(PHONE, ASAN_ID, people.investigator)
+    signing = services.asan_start(
+        actor=people.investigator, document=document, role="author", phone=PHONE, asan_id=ASAN_ID
+    )
+    assert bytes(AsanSigning.objects.get(pk=signing.pk).prepared_pdf)
+    asan_sim.cancel(signing.transaction_id)
+    services.asan_poll(actor=people.investigator, signing=signing)
+    ended = AsanSigning.objects.get(pk=signing.pk)
+    assert ended.status == AsanStatus.CANCELLED
+    assert bytes(ended.prepared_pdf) == b"" and bytes(ended.signed_attrs) == b""
+
+
+def test_someone_elses_asan_card_is_refused_audited_and_nothing_stored(
+    asan_sim, document, people, audit_events
+):
+    from eprok.core.errors import Conflict
+
+    asan_sim.enrol(PHONE, ASAN_ID, "Başqa Şəxs", fin="9ZZZZZ9")
+    with pytest.raises(Conflict) as error:
+        services.asan_start(
+            actor=people.investigator, document=document, role="author", phone=PHONE, asan_id=ASAN_ID
+        )
+    from django.utils.translation import override
+
+    with override("en"):
+        assert error.value.code == "asan_not_yours" and "FIN is not yours" in str(error.value.message)
+    [event] = audit_events("signing.asan.refuse")
+    assert "9ZZZZZ9" in event.data
+    assert not AsanSigning.objects.exists() and document.versions.count() == 1
+    # A card never enrolled gets a stranger's FIN: refused too.
+    with pytest.raises(Conflict) as error:
+        services.asan_start(
+            actor=people.investigator, document=document, role="author", phone=PHONE, asan_id="654321"
+        )
+    assert error.value.code == "asan_not_yours"
+
+
+def test_a_certificate_from_an_untrusted_issuer_is_refused(
+    asan_sim, document, people, signing_dir, audit_events
+):
+    from eprok.core.errors import Conflict
+
+    asan_sim.enrol_employee(PHONE, ASAN_ID, people.investigator)
+    (signing_dir / "trusted" / "asan.pem").unlink()  # ASAN İmza's root no longer trusted
+    with pytest.raises(Conflict) as error:
+        services.asan_start(
+            actor=people.investigator, document=document, role="author", phone=PHONE, asan_id=ASAN_ID
+        )
+    assert error.value.code == "asan_untrusted"
+    assert len(audit_events("signing.asan.refuse")) == 1 and not AsanSigning.objects.exists()
+
+
+def test_an_employee_without_a_fin_cannot_sign_with_asan(asan_sim, document, people):
+    from eprok.core.errors import Conflict
+
+    type(people.investigator).objects.filter(pk=people.investigator.pk).update(fin=None)
+    people.investigator.refresh_from_db()
+    with pytest.raises(Conflict) as error:
+        services.asan_start(
+            actor=people.investigator, document=document, role="author", phone=PHONE, asan_id=ASAN_ID
+        )
+    assert error.value.code == "asan_no_fin" and not AsanSigning.objects.exists()
+
+
+def test_the_signature_records_the_certificate_subject_with_the_fin(asan_sim, document, people, client):
+    from django.urls import reverse
+
+    from eprok.core.testing.access_matrix import login_as
+
+    asan_sim.enrol_employee(PHONE, ASAN_ID, people.investigator)
+    signing = services.asan_start(
+        actor=people.investigator, document=document, role="author", phone=PHONE, asan_id=ASAN_ID
+    )
+    asan_sim.confirm(signing.transaction_id)
+    services.asan_poll(actor=people.investigator, signing=signing)
+    signature = Signature.objects.get()
+    assert f"serialNumber={people.investigator.fin}" in signature.certificate_subject
+    login_as(client, people.investigator)
+    page = client.get(reverse("documents:detail", args=[document.public_id])).content.decode()
+    assert people.investigator.fin in page

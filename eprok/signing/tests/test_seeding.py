@@ -19,6 +19,7 @@ def test_the_demo_signs_a_generated_decision_once(ca, media):
     seed(scale=1)
     investigator = Employee.objects.get(username="mustentiq")
     supervisor = Employee.objects.get(username="nezaretci")
+    assert investigator.unit is not None
     case = case_open(
         actor=investigator,
         unit=investigator.unit,
@@ -39,7 +40,7 @@ def test_the_demo_signs_a_generated_decision_once(ca, media):
         (investigator.pk, "author"),
         (supervisor.pk, "approver"),
     ]
-    result = public_verification(document.verification_code)
+    result = public_verification(document.verification_code or "")
     assert result is not None and result.valid and len(result.signers) == 2
 
     again = seed_signing()

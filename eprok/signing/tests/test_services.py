@@ -289,3 +289,122 @@ def test_guessing_the_passphrase_is_stopped_after_five_tries(document, keys, peo
     assert error.value.code == "passphrase_locked"
     assert len(audit_events("signing.signature.passphrase_wrong")) == services.PASSPHRASE_MAX_FAILURES
     assert not Signature.objects.exists()
+
+
+def _replace(document, people):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from eprok.documents.services import version_upload
+
+    from .conftest import make_pdf
+
+    version_upload(
+        actor=people.investigator,
+        document=document,
+        file=SimpleUploadedFile("yeni.pdf", make_pdf("Yeni mətn")),
+        reason="Düzəliş",
+    )
+    document.refresh_from_db()
+    return document
+
+
+def test_after_a_replacing_upload_only_signatures_on_the_new_content_count(document, keys, people):
+    services.document_sign(actor=people.investigator, document=document, role="author", passphrase=PASSPHRASE)
+    document.refresh_from_db()
+    _replace(document, people)
+    assert document.status == DocumentStatus.FINAL
+    # The approver cannot approve the new, unsigned content against the old author's signature.
+    with pytest.raises(Conflict) as error:
+        services.check_can_sign(people.superior, document, "approver")
+    assert error.value.code == "author_first"
+    # The old signature is history: shown as on an earlier version, not as invalid.
+    [old] = selectors.document_signature_status(document)
+    assert old.superseded and old.report is None
+    # The author signs the new version, then the approver approves it; both valid.
+    services.document_sign(actor=people.investigator, document=document, role="author", passphrase=PASSPHRASE)
+    document.refresh_from_db()
+    services.document_sign(actor=people.superior, document=document, role="approver", passphrase=PASSPHRASE)
+    document.refresh_from_db()
+    rows = selectors.document_signature_status(document)
+    assert [(r.superseded, r.ok) for r in rows] == [(True, False), (False, True), (False, True)]
+    assert [r.signature.field_name for r in rows] == ["Signature1", "Signature2", "Signature3"]
+    public = selectors.public_verification(document.verification_code)
+    assert public is not None and public.valid and len(public.signers) == 2
+
+
+def test_the_crl_is_signed_once_per_revocation_generation(document, keys, people, monkeypatch):
+    from eprok.signing import ca as ca_module
+
+    services.document_sign(actor=people.investigator, document=document, role="author", passphrase=PASSPHRASE)
+    document.refresh_from_db()
+    calls = []
+    real = ca_module.build_crl
+
+    def counted_crl(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ca_module, "build_crl", counted_crl)
+    validations = []
+    real_validate = selectors.pdf.validate_pdf
+
+    def counted_validate(*args, **kwargs):
+        validations.append(1)
+        return real_validate(*args, **kwargs)
+
+    monkeypatch.setattr(selectors.pdf, "validate_pdf", counted_validate)
+    for _ in range(3):
+        [row] = selectors.document_signature_status(document)
+        assert row.ok and row.report is not None and not row.report.revoked
+    assert len(calls) == 1 and len(validations) == 3  # one CRL; one validation per page
+    SigningCertificate.objects.filter(pk=keys["investigator"].pk).update(
+        status=CertificateStatus.REVOKED, revoked_at=clock.now() + dt.timedelta(seconds=5)
+    )
+    _move_clock(monkeypatch, dt.timedelta(minutes=1))
+    [row] = selectors.document_signature_status(document)
+    assert len(calls) == 2  # a revocation makes a new CRL
+    assert row.ok and row.revoked_later
+
+
+def test_a_failure_while_signing_does_not_put_the_passphrase_in_the_error_report(
+    document, keys, people, monkeypatch
+):
+    import sys
+
+    from django.views.debug import ExceptionReporter
+
+    secret = "the secret signing passphrase"
+
+    def broken(actor):
+        raise RuntimeError("storage down")
+
+    monkeypatch.setattr(services, "_passphrase_locked", broken)
+    with pytest.raises(RuntimeError):
+        try:
+            services.document_sign(
+                actor=people.investigator, document=document, role="author", passphrase=secret
+            )
+        except RuntimeError:
+            report = ExceptionReporter(None, *sys.exc_info()).get_traceback_text()
+            raise
+    assert "storage down" in report and secret not in report
+    assert (
+        secret
+        not in ExceptionReporter(None, *_issue_failure(people, monkeypatch, secret)).get_traceback_text()
+    )
+
+
+def _issue_failure(people, monkeypatch, secret):
+    import sys
+
+    from eprok.signing import ca as ca_module
+
+    def broken(**kwargs):
+        raise RuntimeError("no CA")
+
+    monkeypatch.setattr(ca_module, "subject_for", broken)
+    try:
+        services.certificate_issue(actor=people.investigator, passphrase=secret)
+    except RuntimeError:
+        return sys.exc_info()
+    raise AssertionError("not raised")

@@ -91,6 +91,7 @@ def test_the_supervisor_approves_but_may_not_author(client, document, keys, peop
 
 
 def test_signing_with_asan_shows_the_code_and_polls_until_signed(client, asan_sim, document, people):
+    asan_sim.enrol_employee("+994501234567", "123456", people.investigator)
     login_as(client, people.investigator)
     started = client.post(
         reverse("signing:asan_start", args=[document.public_id]),
@@ -201,3 +202,20 @@ def test_the_help_link_opens_the_signing_guide(client, people):
     assert reverse("core:help", args=["signing"]) in page.content.decode()
     guide = client.get(reverse("core:help", args=["signing"]))
     assert guide.status_code == 200 and "Electronic signature" in guide.content.decode()
+
+
+def test_the_passphrase_is_hidden_from_error_reports(client, document, keys, people):
+    from django.views.debug import SafeExceptionReporterFilter
+
+    login_as(client, people.investigator)
+    response = client.post(
+        reverse("signing:sign", args=[document.public_id]),
+        {"role": "author", "passphrase": "wrong but secret", "version": 1},
+    )
+    assert response.status_code == 422
+    request = response.wsgi_request
+    assert request.sensitive_post_parameters == ("passphrase",)
+    cleansed = SafeExceptionReporterFilter().get_post_parameters(request)
+    assert cleansed["passphrase"] != "wrong but secret"
+    issue = client.post(reverse("signing:my"), {"passphrase": "x", "confirm": "y"})
+    assert set(issue.wsgi_request.sensitive_post_parameters) == {"passphrase", "confirm"}

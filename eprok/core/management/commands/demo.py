@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from typing import Any
@@ -189,9 +190,35 @@ class Command(BaseCommand):
             "--auto-confirm-after",
             "5",
         ]
+        self._write_asan_directory()
         env = dict(os.environ, ASAN_SIM_CLIENT_SECRET=settings.EPROK_ASAN_CLIENT_SECRET)
         subprocess.Popen(argv, cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
         self.stdout.write(
-            f"The ASAN İmza simulator answers at {settings.EPROK_ASAN_URL}; any phone + 6-digit ASAN ID "
-            "signs, confirmed after 5 s (var/demo-asan.log)."
+            f"The ASAN İmza simulator answers at {settings.EPROK_ASAN_URL}; an employee signs with the "
+            "phone number on their record (the demo logins: the numbers above) and any 6-digit ASAN ID, "
+            "confirmed after 5 s (var/demo-asan.log)."
+        )
+
+    def _write_asan_directory(self) -> None:
+        """Whose phone number is whose (name and FIN), for the simulator's certificates: an ASAN İmza
+        certificate carries its holder's FIN, and eprok signs only with the employee's own."""
+        from eprok.org.models import Employee
+        from eprok.org.seeding import DEMO_LOGINS
+        from eprok.signing.asan import normalise_phone
+
+        # The demo logins have no phone on record: each gets a demo number, printed below.
+        demo_phones = {demo.username: f"+99450000{index + 1:04d}" for index, demo in enumerate(DEMO_LOGINS)}
+        entries = {}
+        for username, phone, fin, last, first in Employee.objects.exclude(fin__isnull=True).values_list(
+            "username", "phone", "fin", "last_name", "first_name"
+        ):
+            number = normalise_phone(phone) if phone else demo_phones.get(username, "")
+            if number:
+                entries[number] = {"fin": fin, "name": f"{last} {first}"}
+        state = self._asan_state()
+        state.mkdir(parents=True, exist_ok=True)
+        (state / "directory.json").write_text(json.dumps(entries, ensure_ascii=False), encoding="utf-8")
+        self.stdout.write(
+            "ASAN İmza numbers of the demo logins (any 6-digit ASAN ID): "
+            + ", ".join(f"{username} {phone}" for username, phone in demo_phones.items())
         )

@@ -50,6 +50,9 @@ class SearchSource:
     status_labels: Callable[[], dict[str, Any]] = field(default=lambda: {})
     order: int = 100
     dependents: Callable[[Sequence[int]], dict[str, Iterable[int]]] | None = None
+    # Of these pks, those visible_to(user) admits, when the owning app can answer that more cheaply than
+    # visible_to(user).filter(pk__in=...) (documents: one question per owner type).
+    visible_among: Callable[[Any, set[int]], set[int]] | None = None
 
 
 _SOURCES: dict[str, SearchSource] = {}

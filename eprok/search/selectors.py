@@ -177,8 +177,26 @@ def plan(q: str) -> QueryPlan:
     )
 
 
+# Candidates are read newest first and checked against the owning apps' access rules SCAN_CHUNK at a
+# time, for just the records in the chunk. At most SCAN_FACTOR × the candidate bound are read.
+SCAN_CHUNK = 1000
+SCAN_FACTOR = 10
+
+
+def visible_ids(user: Any, label: str, object_ids: set[int]) -> set[int]:
+    """Of these records of one type, those the user may open: the source's own visible_to(user), asked
+    about these records only (never a copy of the rule, never the whole visible set)."""
+    source = get_source(label)
+    if source is None or not object_ids:
+        return set()
+    if source.visible_among is not None:
+        return source.visible_among(user, object_ids)
+    return set(source.visible_to(user).filter(pk__in=object_ids).values_list("pk", flat=True))
+
+
 def access_condition(user: Any, labels: Sequence[str] | None = None) -> Q:
-    """Entries of records the user may open: each source's own visible_to(user), never a copy of it."""
+    """Entries of records the user may open, as one condition (each source's visible_to in full): for
+    callers that need a queryset; search() checks its bounded candidates instead."""
     condition = Q(pk__in=[])
     for source in sources():
         if labels and source.label not in labels:
@@ -225,10 +243,33 @@ def _filters(params: SearchParams, skip: str = "") -> Q:
 Row = tuple[int, str, int | None, str]  # (id, label, unit id, status)
 
 
-def _candidates(entries: QuerySet[SearchEntry], bound: int) -> list[Row]:
-    """The newest `bound + 1` entries (one more tells that the bound was reached), as plain rows."""
-    rows = entries.order_by("-date", "-id").values_list("id", "label", "unit_id", "status")[: bound + 1]
-    return list(rows)
+def _candidates(user: Any, entries: QuerySet[SearchEntry], bound: int) -> tuple[list[Row], bool]:
+    """The newest `bound + 1` matching entries of records the user may open (one more tells that the
+    bound was reached), as plain rows, and whether the reading stopped before the matches ran out.
+
+    Access comes first: a row is kept only once the owning app has admitted its record (visible_ids), so
+    nothing after this (counts, facets, the page) ever sees an entry the user may not open. Reading is
+    bounded by recency: the newest bound + 1 matches in one query (the backend's own plan for a top-N),
+    then, only if too few of them are the user's, the next ones up to SCAN_FACTOR × bound."""
+    ordered = entries.order_by("-date", "-id").values_list("id", "label", "unit_id", "status", "object_id")
+    limit = bound * SCAN_FACTOR
+    rows: list[Row] = []
+    more = True
+    for start, stop in ((0, bound + 1), (bound + 1, limit)):
+        window = list(ordered[start:stop])
+        more = len(window) == stop - start
+        for offset in range(0, len(window), SCAN_CHUNK):
+            chunk = window[offset : offset + SCAN_CHUNK]
+            by_label: dict[str, set[int]] = {}
+            for _id, label, _unit, _status, object_id in chunk:
+                by_label.setdefault(label, set()).add(object_id)
+            allowed = {label: visible_ids(user, label, ids) for label, ids in by_label.items()}
+            rows.extend(row[:4] for row in chunk if row[4] in allowed[row[1]])
+            if len(rows) > bound:
+                return rows[: bound + 1], False
+        if not more:
+            break
+    return rows, more
 
 
 def _count(rows: Sequence[Row], index: int) -> dict[Any, int]:
@@ -240,7 +281,7 @@ def _count(rows: Sequence[Row], index: int) -> dict[Any, int]:
 
 
 def _facets(
-    visible: QuerySet[SearchEntry], rows: list[Row], params: SearchParams, bound: int
+    user: Any, matches: QuerySet[SearchEntry], rows: list[Row], params: SearchParams, bound: int
 ) -> dict[str, list[FacetValue]]:
     """Counts per type, unit, status and article over the candidates. A facet with a value chosen is
     counted with every filter but its own, so its other values stay on offer with their counts."""
@@ -249,7 +290,7 @@ def _facets(
     def pool(dimension: str, selected: object) -> list[Row]:
         if not selected:
             return rows[:bound]
-        return _candidates(visible.filter(_filters(params, dimension)), bound)[:bound]
+        return _candidates(user, matches.filter(_filters(params, dimension)), bound)[0][:bound]
 
     facets: dict[str, list[FacetValue]] = {}
     counts = _count(pool("type", params.types), 1)
@@ -304,15 +345,15 @@ def search(
         return results
     results.searched = True
     bound = candidate_limit()
-    # Access first: nothing below ever sees an entry of a record the user may not open.
-    visible = matching(query).filter(access_condition(user))
-    rows = _candidates(visible.filter(_filters(params)), bound)
-    results.capped = len(rows) > bound
+    # Access first: _candidates keeps only entries of records the user may open; nothing below sees others.
+    matches = matching(query)
+    rows, unread = _candidates(user, matches.filter(_filters(params)), bound)
+    results.capped = len(rows) > bound or unread
     rows = rows[:bound]
     results.total = len(rows)
     results.pages = (results.total + limit - 1) // limit
     results.offset = offset
-    results.facets = _facets(visible, rows, params, bound)
+    results.facets = _facets(user, matches, rows, params, bound)
     page_ids = [row[0] for row in rows[offset : offset + limit]]
     entries = SearchEntry.objects.select_related("unit").in_bulk(page_ids)
     results.hits = [_hit(entries[pk], query) for pk in page_ids if pk in entries]

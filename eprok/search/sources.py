@@ -268,6 +268,12 @@ def _document_visible(user: Any) -> QuerySet[Any]:
     return visible_to(user)
 
 
+def _document_visible_among(user: Any, pks: set[int]) -> set[int]:
+    from eprok.documents.access import visible_among
+
+    return visible_among(user, pks)
+
+
 def _document_url(key: str) -> str:
     return reverse("documents:detail", kwargs={"public_id": key})
 
@@ -342,6 +348,7 @@ def register_builtin_sources() -> None:
             document=_document_document,
             queryset=_document_queryset,
             visible_to=_document_visible,
+            visible_among=_document_visible_among,
             url=_document_url,
             status_labels=_status_labels(DocumentStatus),
             order=50,

@@ -13,6 +13,7 @@ placed at the bottom of the last page, in the slot given by the signature's posi
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import datetime as dt
 import hashlib
 import io
@@ -52,6 +53,18 @@ STAMP_GAP = 10
 # package dejavu-fonts-ttf); every Azerbaijani and Russian letter is in it.
 STAMP_FONT = Path(settings.BASE_DIR) / "eprok/core/static/vendor/documents/DejaVuSansCondensed.ttf"
 STAMP_TEXT = "%(signer)s\n%(role)s | %(ts)s\n%(code_label)s: %(code)s"
+
+
+def _run_async(coroutine: Any) -> Any:
+    """Run one of pyHanko's coroutines to its end from synchronous code. Where the thread already runs an
+    event loop (an ASGI server, or Playwright's sync API in the browser tests), in a thread of its own:
+    asyncio.run() refuses to nest."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 class PdfInvalid(ValueError):
@@ -208,7 +221,7 @@ def sign_pdf(
         cert_registry=SimpleCertificateStore.from_certs([_to_asn1_cert(c) for c in chain]),
     )
     pdf_signer = _pdf_signer(signer, field_name=field_name, appearance=appearance, writer=writer)
-    output = pdf_signer.sign_pdf(writer, appearance_text_params=_text_params(appearance))
+    output = _run_async(pdf_signer.async_sign_pdf(writer, appearance_text_params=_text_params(appearance)))
     return bytes(output.getvalue())
 
 
@@ -261,7 +274,7 @@ def prepare_external(
         attrs = await signer.signed_attrs(prepared.document_digest, "sha256", use_pades=True)
         return prepared, tbs, output, attrs
 
-    prepared, _tbs, output, attrs = asyncio.run(run())
+    prepared, _tbs, output, attrs = _run_async(run())
     return PreparedSignature(
         prepared_pdf=bytes(output.getvalue()),
         document_digest=prepared.document_digest,
@@ -295,7 +308,7 @@ def finish_external(prepared: PreparedSignature, *, signature_value: bytes) -> b
         signed = await signer.async_sign_prescribed_attributes("sha256", signed_attrs=attrs)
         await PdfTBSDocument.async_finish_signing(output, digest, signed)
 
-    asyncio.run(run())
+    _run_async(run())
     return output.getvalue()
 
 
@@ -364,7 +377,7 @@ def validate_pdf(
         )
         cert = embedded.signer_cert if _has_cert(embedded) else None
         try:
-            status = asyncio.run(async_validate_pdf_signature(embedded, context))
+            status = _run_async(async_validate_pdf_signature(embedded, context))
         except Exception as exc:
             revision = _revision_digest(content, embedded)
             reports.append(

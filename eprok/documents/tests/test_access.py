@@ -190,3 +190,18 @@ def test_get_owner_for(people, material, audit_events):
     assert ("documents.owner.attach", "forbidden") in outcomes
     assert ("documents.owner.attach", "not_found") in outcomes  # the unknown owner type
     assert ("materials.material.view", "not_found") in outcomes  # the owner's own rules audit the 404
+
+
+def test_visible_among_admits_exactly_what_visible_to_admits(people, material, case):
+    on_material = _document(people, material)
+    on_case = _document(people, case, "cases.case")
+    secret = _document(people, material)
+    secret.classification = Clearance.TOP_SECRET
+    secret.save(update_fields=["classification"])
+    pks = {on_material.pk, on_case.pk, secret.pk, 10**9}
+    for name in ("anonymous", "outsider", "colleague", "investigator", "superior"):
+        user = getattr(people, name, None)
+        expected = set(access.visible_to(user).filter(pk__in=pks).values_list("pk", flat=True))
+        assert access.visible_among(user, pks) == expected, name
+    assert access.visible_among(people.investigator, pks) == {on_material.pk, on_case.pk}
+    assert access.visible_among(people.outsider, pks) == set()

@@ -152,3 +152,15 @@ def test_not_a_pdf_is_refused():
             appearance=None,  # type: ignore[arg-type]
         )
     assert make_pdf()
+
+
+def test_signing_and_validation_work_where_the_thread_already_runs_an_event_loop(ca, pdf_bytes):
+    """An ASGI server, or Playwright's sync API in the same test worker, leaves a loop running."""
+    import asyncio
+
+    async def inside_a_loop() -> list[pdf.SignatureReport]:
+        signed = _sign(pdf_bytes, _issue("Author"), field="Signature1", slot=0)
+        return pdf.validate_pdf(signed, trust=[ca.certificate])
+
+    reports = asyncio.run(inside_a_loop())
+    assert len(reports) == 1 and reports[0].intact and reports[0].trusted

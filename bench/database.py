@@ -19,6 +19,7 @@ class BenchDatabase:
     admin_url: str | None = None
     name: str = ""
     path: Path | None = None
+    reused: bool = False  # an existing database was kept (`--reuse`), not created empty
 
 
 def _with_database(url: str, name: str) -> str:
@@ -39,11 +40,18 @@ def _sqlite_files(path: Path) -> list[Path]:
     return [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
 
 
-def create(database_url: str | None, work_dir: Path, name: str = BENCH_DB_NAME) -> BenchDatabase:
-    """Create an empty database for the run (dropping a left-over one of the same name)."""
+def create(
+    database_url: str | None, work_dir: Path, name: str = BENCH_DB_NAME, *, reuse: bool = False
+) -> BenchDatabase:
+    """Create an empty database for the run (dropping a left-over one of the same name); with `reuse`,
+    keep the database of that name when it exists (`reused` tells which happened)."""
     if not database_url:
         path = work_dir / f"{name}.sqlite3"
         work_dir.mkdir(parents=True, exist_ok=True)
+        if reuse and path.exists():
+            return BenchDatabase(
+                "sqlite", {"SQLITE_PATH": str(path)}, f"SQLite {path.name}", name=name, path=path, reused=True
+            )
         for file in _sqlite_files(path):
             file.unlink(missing_ok=True)
         return BenchDatabase(
@@ -64,11 +72,19 @@ def create(database_url: str | None, work_dir: Path, name: str = BENCH_DB_NAME) 
         else (_with_database(database_url, "postgres"))
     )
     with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        reused = bool(reuse and exists)
+        if not reused:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     url = _with_database(database_url, name)
     return BenchDatabase(
-        "postgresql", {"DATABASE_URL": url}, f"PostgreSQL {_printable(url)}", admin_url=admin_url, name=name
+        "postgresql",
+        {"DATABASE_URL": url},
+        f"PostgreSQL {_printable(url)}",
+        admin_url=admin_url,
+        name=name,
+        reused=reused,
     )
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import platform
 import secrets
@@ -24,6 +25,7 @@ from typing import Any
 
 from bench import database as bench_database
 from bench.report import format_result, write_json
+from bench.selection import seeded_for
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK_DIR = ROOT / "var" / "bench"
@@ -61,6 +63,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="run only this scenario (repeatable); default: all",
     )
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
+    parser.add_argument(
+        "--db-name",
+        default=bench_database.BENCH_DB_NAME,
+        help="name of the benchmark database (PostgreSQL) or of its file under var/bench/ (SQLite)",
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="reuse the database of that name when an earlier run seeded it at the same scale for these "
+        "scenarios (no migration, no seeding); otherwise create and seed it. Implies --keep",
+    )
+    parser.add_argument(
+        "--seed-only",
+        action="store_true",
+        help="with --reuse: create and seed the database (for the scenarios given) and stop",
+    )
     parser.add_argument("--list", action="store_true", help="list the scenarios and exit")
     return parser
 
@@ -141,8 +159,12 @@ def main(argv: list[str]) -> int:
             print(f"{name:<{width}}{scenario.title}")
         return 0
 
-    db = bench_database.create(database_url, WORK_DIR)
-    _progress(f"database: {db.label} (fresh)")
+    db = bench_database.create(database_url, WORK_DIR, name=args.db_name, reuse=args.reuse)
+    marker = WORK_DIR / f"{args.db_name}.{db.vendor}.seeded.json"
+    seeded = _seeded(marker, args.scale, args.scenarios) if db.reused else None
+    if db.reused and seeded is None:
+        db = bench_database.create(database_url, WORK_DIR, name=args.db_name)
+    _progress(f"database: {db.label} ({'reused, seeded earlier' if seeded is not None else 'fresh'})")
     failures = 0
     results: dict[str, Any] = {}
     gunicorn = None
@@ -163,11 +185,27 @@ def main(argv: list[str]) -> int:
             print(f"unknown scenario(s): {', '.join(unknown)}; known: {', '.join(registry)}", file=sys.stderr)
             return 2
 
-        _progress("migrating")
-        call_command("migrate", verbosity=0, interactive=False)
         plan = SeedPlan(scale=args.scale, progress=_progress)
-        seed_all(plan)
+        # The seeders that only some scenarios need skip themselves when none of those is selected.
+        plan.state["scenarios"] = args.scenarios
+        if seeded is not None:
+            plan.report = seeded.get("seed", {})
+        else:
+            marker.unlink(missing_ok=True)
+            _progress("migrating")
+            call_command("migrate", verbosity=0, interactive=False)
+            seed_all(plan)
+            if args.reuse:
+                marker.write_text(
+                    json.dumps(
+                        {"scale": args.scale, "data": seeded_for(args.scenarios), "seed": plan.report},
+                        default=str,
+                    ),
+                    encoding="utf-8",
+                )
         machine = _machine()
+        if args.seed_only:
+            names = []
 
         ctx = BenchContext(
             scale=args.scale,
@@ -231,7 +269,7 @@ def main(argv: list[str]) -> int:
         if gunicorn is not None:
             gunicorn.stop()
         _close_connections()
-        if args.keep:
+        if args.keep or args.reuse or args.seed_only:
             _progress(f"kept the database: {db.label}")
         else:
             bench_database.drop(db)
@@ -248,6 +286,21 @@ def main(argv: list[str]) -> int:
     path = write_json(RESULTS_DIR, payload, now=started_at)
     _progress(f"results: {path.relative_to(ROOT)}")
     return 1 if failures else 0
+
+
+def _seeded(marker: Path, scale: float, scenarios: list[str] | None) -> dict[str, Any] | None:
+    """What an earlier `--reuse` run recorded, if it seeded this database at `scale` with every optional
+    data set these scenarios read; None when the database must be created and seeded again."""
+    try:
+        recorded = json.loads(marker.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return None
+    if recorded.get("scale") != scale:
+        return None
+    loaded = recorded.get("data") or seeded_for(recorded.get("scenarios"))
+    if any(wanted and not loaded.get(data) for data, wanted in seeded_for(scenarios).items()):
+        return None
+    return dict(recorded)
 
 
 def _close_connections() -> None:

@@ -641,6 +641,17 @@ def _appeals(name: str) -> Seeder:
     return run
 
 
+def _search(name: str) -> Seeder:
+    """A seeder of bench.seeding_search (documents and the search index; run only for the scenarios
+    that read them, see bench.selection)."""
+
+    def run(plan: SeedPlan) -> None:
+        getattr(import_module("bench.seeding_search"), name)(plan)
+
+    run.__name__ = name
+    return run
+
+
 # Run in order on a fresh, migrated database. Later modules append theirs (cases, persons, appeals...).
 SEEDERS: list[tuple[str, Seeder]] = [
     ("structure", seed_structure),
@@ -650,6 +661,8 @@ SEEDERS: list[tuple[str, Seeder]] = [
     ("materials", _casework("seed_materials")),  # also plans the cases, numbers included
     ("cases", _casework("seed_cases")),
     ("appeals", _appeals("seed_appeals")),  # after persons: some applicants are in the person registry
+    ("documents", _search("seed_documents")),  # on the seeded reports, cases and appeals
+    ("search_index", _search("seed_search_index")),  # last: every indexed record is in place
 ]
 
 

@@ -14,6 +14,8 @@ SCENARIO_MODULES = [
     "bench.scenarios.audit",
     "bench.scenarios.casework",
     "bench.scenarios.appeals",
+    "bench.scenarios.search",
+    "bench.scenarios.documents",
 ]
 
 

@@ -20,7 +20,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.crypto import salted_hmac
 
 from eprok.search import backends, folding
@@ -197,6 +197,15 @@ def write_batch(source: SearchSource, objects: Iterable[Any]) -> int:
     return len(entries)
 
 
+# SQLite refuses an expression deeper than 1,000 terms, and Django prefetches the parties' persons of a
+# chunk of records as one OR term per related row: 500 cases with their parties went over it.
+SQLITE_READ_CHUNK = 100
+
+
+def _read_chunk(batch_size: int) -> int:
+    return min(batch_size, SQLITE_READ_CHUNK) if connection.vendor == "sqlite" else batch_size
+
+
 def reindex(label: str | None = None, *, batch_size: int = 500, stdout: Any = None) -> dict[str, int]:
     """Rebuild the index of one source (or all), in batches; returns the count indexed per label."""
     from eprok.search.registry import sources
@@ -209,7 +218,7 @@ def reindex(label: str | None = None, *, batch_size: int = 500, stdout: Any = No
             remove_all(source.label)
         total = 0
         batch: list[Any] = []
-        for obj in source.queryset().order_by("pk").iterator(chunk_size=batch_size):
+        for obj in source.queryset().order_by("pk").iterator(chunk_size=_read_chunk(batch_size)):
             batch.append(obj)
             if len(batch) >= batch_size:
                 with transaction.atomic():

@@ -155,12 +155,27 @@ def test_not_a_pdf_is_refused():
 
 
 def test_signing_and_validation_work_where_the_thread_already_runs_an_event_loop(ca, pdf_bytes):
-    """An ASGI server, or Playwright's sync API in the same test worker, leaves a loop running."""
+    """An ASGI server, or Playwright's sync API in the same test worker, leaves a loop running. The check
+    runs in a thread of its own, which has no loop of its own until the test starts one there."""
     import asyncio
+    import threading
+
+    outcome: dict[str, object] = {}
 
     async def inside_a_loop() -> list[pdf.SignatureReport]:
         signed = _sign(pdf_bytes, _issue("Author"), field="Signature1", slot=0)
         return pdf.validate_pdf(signed, trust=[ca.certificate])
 
-    reports = asyncio.run(inside_a_loop())
-    assert len(reports) == 1 and reports[0].intact and reports[0].trusted
+    def run() -> None:
+        try:
+            outcome["reports"] = asyncio.run(inside_a_loop())
+        except Exception as exc:  # reported below, in the test's own thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    assert "error" not in outcome, outcome.get("error")
+    reports = outcome["reports"]
+    assert isinstance(reports, list) and len(reports) == 1
+    assert reports[0].intact and reports[0].trusted

@@ -376,6 +376,9 @@ def _rebuild_indexes(statements: Sequence[str], tables: Sequence[str]) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+            # Deferred foreign-key checks of the rows just written (inside one test transaction) would
+            # otherwise make PostgreSQL refuse the ALTER TABLE of a re-added constraint.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for statement in statements:
             cursor.execute(statement)
         if connection.vendor == "postgresql":

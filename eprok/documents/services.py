@@ -317,7 +317,10 @@ def document_add_generated(
 
 
 def _locked(document: Document) -> Document:
-    return Document.objects.select_for_update().select_related("current_version").get(pk=document.pk)
+    # of=self: PostgreSQL locks no row of the (nullable, outer-joined) current version.
+    return (
+        Document.objects.select_for_update(of=("self",)).select_related("current_version").get(pk=document.pk)
+    )
 
 
 def _require_changeable(document: Document) -> None:

@@ -15,8 +15,9 @@ from django.db.models import QuerySet
 
 from eprok.documents.models import Document, DocumentStatus, DocumentVersion, VersionSource
 from eprok.documents.selectors import version_read
+from eprok.org import access as org_access
 from eprok.signing import ca, clock, pdf
-from eprok.signing.models import CertificateStatus, Signature, SigningCertificate
+from eprok.signing.models import AsanProfile, CertificateStatus, Signature, SigningCertificate
 
 # The CRL is signed with the CA's key: built once per revocation generation (the set of revoked
 # certificates) and kept in the cache for less than its validity (ca.build_crl: a day), never per page.
@@ -342,3 +343,22 @@ def public_verification(code: str) -> PublicVerification | None:
         revoked_later=any(row.revoked_later for row in rows),
         document_id=str(document.public_id),
     )
+
+
+def my_certificates(user: Any) -> QuerySet[SigningCertificate]:
+    """The employee's own certificates, newest first."""
+    return SigningCertificate.objects.filter(employee=user).order_by("-created_at")
+
+
+def managed_certificates(user: Any) -> QuerySet[SigningCertificate]:
+    """The certificates of the employees an administrator manages, for the revocation list."""
+    return (
+        SigningCertificate.objects.filter(employee__in=org_access.managed_by(user).values("pk"))
+        .select_related("employee", "employee__unit")
+        .order_by("employee__last_name", "-created_at")[:500]
+    )
+
+
+def asan_profile(user: Any) -> AsanProfile | None:
+    """The phone number and ASAN ID the employee saved for ASAN İmza, if any."""
+    return AsanProfile.objects.filter(employee=user).first()

@@ -26,7 +26,7 @@ from eprok.documents.models import Document
 from eprok.org import access as org_access
 from eprok.signing import access, asan, selectors, services
 from eprok.signing.forms import AsanSignForm, IssueForm, PassphraseSignForm, RevokeForm, VerifyForm
-from eprok.signing.models import AsanProfile, AsanStatus, CertificateStatus, SignatureRole, SigningCertificate
+from eprok.signing.models import AsanStatus, CertificateStatus, SignatureRole
 
 HELP = {"help_page": "signing"}
 
@@ -73,7 +73,7 @@ def my_signature(request: HttpRequest) -> HttpResponse:
             status = 422
     active = services.active_certificate(request.user)
     user: Any = request.user
-    certificates = SigningCertificate.objects.filter(employee=user).order_by("-created_at")
+    certificates = selectors.my_certificates(user)
     return render(
         request,
         "signing/my_signature.html",
@@ -89,11 +89,7 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
     """The certificates of the employees the administrator manages, with revocation."""
     if not org_access.is_org_admin(request.user):
         raise Forbidden()
-    certificates = (
-        SigningCertificate.objects.filter(employee__in=org_access.managed_by(request.user).values("pk"))
-        .select_related("employee", "employee__unit")
-        .order_by("employee__last_name", "-created_at")[:500]
-    )
+    certificates = selectors.managed_certificates(request.user)
     return render(
         request,
         "signing/certificate_list.html",
@@ -157,7 +153,7 @@ def _sign_page(
     )
     initial["role"] = default_role
     user: Any = request.user
-    profile = AsanProfile.objects.filter(employee=user).first()
+    profile = selectors.asan_profile(user)
     # The phone on the employee's record until they save the one they sign with.
     saved = {"phone": profile.phone, "asan_id": profile.asan_id} if profile else {"phone": user.phone or ""}
     asan_initial = {**initial, **saved}

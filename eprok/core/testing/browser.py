@@ -15,18 +15,22 @@ descriptor, so requests simply queue until the worker is up: no port race, no sl
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import shutil
 import socket
 import subprocess
 import sys
+import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -138,6 +142,48 @@ def _casework_users(env: dict[str, str]) -> dict[str, E2EUser]:
             username=username, password=password, totp_secret=secret, full_name=f"{last_name} {first_name}"
         )
     return users
+
+
+# The last time step this run sent for each username. The server accepts a step once (replay protection),
+# and journeys sign the same employee in more than once within a 30-second step.
+_SENT_STEPS: dict[str, int] = {}
+
+
+def fresh_totp_code(username: str, secret: str) -> str:
+    """A TOTP code of a time step the server has not yet accepted for `username` in this run.
+
+    The current step when it is unused; otherwise the next one, which the server accepts as clock drift
+    (accounts.totp.ACCEPTED_DRIFT_STEPS). A third sign-in of one person within one step is a fault of the
+    journey, reported as such rather than as a refused code.
+    """
+    import pyotp
+
+    totp = pyotp.TOTP(secret)
+    now_step = totp.timecode(time.time())
+    step = max(now_step, _SENT_STEPS.get(username, now_step - 1) + 1)
+    if step > now_step + 1:
+        raise RuntimeError(f"{username} signed in three times within 30 s: the server would refuse the code")
+    _SENT_STEPS[username] = step
+    return totp.generate_otp(step)
+
+
+def sign_in(page: Any, *, username: str, password: str, totp_secret: str) -> None:
+    """Sign `page` in with password and TOTP; check it arrived on "My work" (the root, matched exactly)."""
+    from playwright.sync_api import expect
+
+    page.goto(reverse("accounts:login"))
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.locator("form.usa-form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(re.escape(reverse("accounts:login_totp"))))
+    page.fill("#id_code", fresh_totp_code(username, totp_secret))
+    page.locator("form.usa-form button[type=submit]").click()
+    expect(page).to_have_url(my_work_url())
+
+
+def my_work_url() -> re.Pattern[str]:
+    """The full URL of "My work", the site's root: a pattern ending in "/$" alone would match every page."""
+    return re.compile(r"^https?://[^/]+" + re.escape(reverse("core:my_work")) + "$")
 
 
 @pytest.fixture(scope="session")

@@ -9,13 +9,13 @@ import re
 import uuid
 from typing import Any
 
-import pyotp
 import pytest
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
 from eprok.contact.tests.browser.conftest import ContactServer
+from eprok.core.testing.browser import sign_in as browser_sign_in
 from eprok.core.tests.browser.conftest import AXE_JS
 from simulators.pbx import PbxSimulator, http_transport
 
@@ -51,20 +51,12 @@ def assert_accessible(page: Any, name: str) -> None:
 
 
 def sign_in(browser: Any, server: ContactServer) -> Any:
-    from playwright.sync_api import expect
 
     context = browser.new_context(base_url=server.url, locale="az-AZ")
     context.add_init_script(path=str(AXE_JS))
     page = context.new_page()
     page.set_default_timeout(15_000)
-    page.goto(reverse("accounts:login"))
-    page.fill("#id_username", server.username)
-    page.fill("#id_password", server.password)
-    page.locator("form.usa-form button[type=submit]").click()
-    expect(page).to_have_url(re.compile(re.escape(reverse("accounts:login_totp"))))
-    page.fill("#id_code", pyotp.TOTP(server.totp_secret).now())
-    page.locator("form.usa-form button[type=submit]").click()
-    expect(page).to_have_url(re.compile(re.escape(reverse("core:my_work")) + "$"))
+    browser_sign_in(page, username=server.username, password=server.password, totp_secret=server.totp_secret)
     return page
 
 

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-import pyotp
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -22,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
 from eprok.cases.terms import DETENTION_RULE
+from eprok.core.testing.browser import sign_in as browser_sign_in
 from eprok.core.tests.browser.conftest import AXE_JS, E2EServer, E2EUser
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -116,7 +116,6 @@ def desk(chromium: Any, e2e_server: E2EServer) -> Iterator[Callable[[str], Any]]
     """
     if not e2e_server.users:
         pytest.skip("the structure seed did not run: the casework employees were not created")
-    from playwright.sync_api import expect
 
     contexts: list[Any] = []
 
@@ -136,14 +135,7 @@ def desk(chromium: Any, e2e_server: E2EServer) -> Iterator[Callable[[str], Any]]
                 else None
             ),
         )
-        page.goto(reverse("accounts:login"))
-        page.fill("#id_username", user.username)
-        page.fill("#id_password", user.password)
-        page.locator("form.usa-form button[type=submit]").click()
-        expect(page).to_have_url(re.compile(re.escape(reverse("accounts:login_totp"))))
-        page.fill("#id_code", pyotp.TOTP(user.totp_secret).now())
-        page.locator("form.usa-form button[type=submit]").click()
-        expect(page).to_have_url(re.compile(re.escape(reverse("core:my_work")) + "$"))
+        browser_sign_in(page, username=user.username, password=user.password, totp_secret=user.totp_secret)
         assert page.get_attribute("html", "lang") == LANGUAGE
         return page
 

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
+from eprok.core.testing.browser import sign_in as browser_sign_in
 from eprok.core.tests.browser.conftest import AXE_JS, E2EServer, _manage
 from eprok.portal.tests.browser.conftest import PortalServer
 
@@ -165,16 +166,7 @@ def browser_page(chromium: Any, e2e_server: E2EServer) -> Iterator[Callable[[], 
 
 
 def _sign_in(page: Any, user: dict[str, str]) -> None:
-    from playwright.sync_api import expect
-
-    page.goto(reverse("accounts:login"))
-    page.fill("#id_username", user["username"])
-    page.fill("#id_password", user["password"])
-    page.locator("form.usa-form button[type=submit]").click()
-    expect(page).to_have_url(re.compile(re.escape(reverse("accounts:login_totp"))))
-    page.fill("#id_code", pyotp.TOTP(user["secret"]).now())
-    page.locator("form.usa-form button[type=submit]").click()
-    expect(page).to_have_url(re.compile(re.escape(reverse("core:my_work")) + "$"))
+    browser_sign_in(page, username=user["username"], password=user["password"], totp_secret=user["secret"])
 
 
 def _ready(page: Any) -> None:

@@ -13,13 +13,13 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-import pyotp
 import pytest
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
 from eprok.core.testing.browser import AXE_JS, E2EServer, _manage
+from eprok.core.testing.browser import sign_in as browser_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -54,21 +54,13 @@ def t(text: str) -> str:
 
 
 def sign_in(chromium: Any, server: E2EServer, key: str) -> Any:
-    from playwright.sync_api import expect
 
     user = server.users[key]
     context = chromium.new_context(base_url=server.url, locale="az-AZ", accept_downloads=True)
     context.add_init_script(path=str(AXE_JS))
     page = context.new_page()
     page.set_default_timeout(20_000)
-    page.goto(reverse("accounts:login"))
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", user.password)
-    page.locator("form.usa-form button[type=submit]").click()
-    expect(page).to_have_url(re.compile(re.escape(reverse("accounts:login_totp"))))
-    page.fill("#id_code", pyotp.TOTP(user.totp_secret).now())
-    page.locator("form.usa-form button[type=submit]").click()
-    expect(page).to_have_url(re.compile(re.escape(reverse("core:my_work")) + "$"))
+    browser_sign_in(page, username=user.username, password=user.password, totp_secret=user.totp_secret)
     return page
 
 

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "eprok.signing",
     "eprok.search",
     "eprok.drafting",
+    "eprok.special",
 ]
 
 MIDDLEWARE = [
@@ -334,6 +335,8 @@ EPROK_REGISTER_PREFIXES: dict[str, str] = json.loads(os.environ.get("EPROK_REGIS
 EPROK_DEADLINE_WARNING_DAYS = envint("EPROK_DEADLINE_WARNING_DAYS", 2)
 # Search: the newest matching records a user may open that are counted, faceted and paged (decision 0015).
 SEARCH_CANDIDATE_LIMIT = envint("EPROK_SEARCH_CANDIDATE_LIMIT", 2000)
+# Special reports (eprok.special): the unit whose duty prosecutor receives every report.
+EPROK_SPECIAL_DUTY_UNIT = os.environ.get("EPROK_SPECIAL_DUTY_UNIT", "gpo")
 # Generated documents (eprok.drafting): the place printed under their number and date.
 EPROK_DRAFTING_PLACE = os.environ.get("EPROK_DRAFTING_PLACE", "Bakı şəhəri")
 # The 961/161 telephony systems' signing secrets, {"<pbx code>": "<secret>"} (never in the database; see

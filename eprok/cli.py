@@ -60,7 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(func=cmd_serve)
 
     worker = sub.add_parser("worker", help="run background tasks and periodic jobs")
-    worker.set_defaults(func=lambda a: _manage("db_worker"))
+    # The queue is polled every EPROK_WORKER_INTERVAL seconds when idle (a special report must reach the
+    # duty console within 2 s; docs/benchmarks.md).
+    worker.set_defaults(
+        func=lambda a: _manage("db_worker", "--interval", os.environ.get("EPROK_WORKER_INTERVAL", "0.2"))
+    )
 
     seed = sub.add_parser("seed", help="load the service's structure and demo data")
     seed.add_argument("--scale", type=int, default=1, help="multiply the amount of demo data")

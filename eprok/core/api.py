@@ -386,6 +386,7 @@ def _mount_routers() -> None:
     from eprok.persons.api import router as persons_router
     from eprok.search.api import router as search_router
     from eprok.signing.api import router as signing_router
+    from eprok.special.api import router as special_router
 
     api.add_router("", accounts_router)  # /me and /tokens
     api.add_router("/org", org_router)
@@ -401,6 +402,7 @@ def _mount_routers() -> None:
     api.add_router("/drafting", drafting_router)
     api.add_router("/search", search_router)
     api.add_router("/signing", signing_router)
+    api.add_router("/special", special_router)
 
 
 _mount_routers()

@@ -41,6 +41,12 @@ NAVIGATION: list[tuple[Any, str, frozenset[str] | None]] = [
         "contact:hotline_list",
         frozenset({Role.OPERATE_CALLS, Role.SUPERVISE_CALLS, Role.HOTLINE_CUSTODIAN}),
     ),
+    (
+        _("Special reports"),
+        "special:list",
+        frozenset({Role.REPORT_SPECIAL, Role.READ_SPECIAL, Role.DUTY_PROSECUTOR}),
+    ),
+    (_("Duty console"), "special:console", frozenset({Role.DUTY_PROSECUTOR})),
     (_("Correspondence register"), "documents:correspondence_list", frozenset({Role.KEEP_CORRESPONDENCE})),
     (_("My signature"), "signing:my", None),
     (_("Signing certificates"), "signing:certificates", frozenset({Role.ADMINISTER_USERS})),

@@ -110,7 +110,7 @@ table.signatory td { vertical-align: bottom; font-weight: 700; }
 @dataclass(frozen=True)
 class Rendered:
     title: str
-    html: str  # the whole document (for PDF)
+    html: str  # the whole document (for PDF; to_pdf adds the fonts and the style sheet)
     sheet_html: str  # the sheet without <html>/<head> (for the preview inside a page)
     body_html: str  # the body only (for DOCX)
     context: dict[str, Any]
@@ -126,18 +126,30 @@ def render_html(*, title: str, body: str, context: dict[str, Any]) -> Rendered:
     values = {**context, "title": title, "body": mark_safe(body_html)}  # noqa: S308 - sanitised above
     sheet = render_to_string("drafting/_sheet.html", values)
     layout = str(render_to_string("drafting/document.html", values))
-    style = font_faces() + "\n" + STYLE % {"family": FONT_FAMILY, "space": SIGNATURE_SPACE}
-    page = layout.replace("</head>", f"<style>{style}</style>\n</head>", 1)
-    return Rendered(title=title, html=page, sheet_html=sheet, body_html=body_html, context=context)
+    return Rendered(title=title, html=layout, sheet_html=sheet, body_html=body_html, context=context)
 
 
-def to_pdf(rendered: Rendered) -> bytes:
+def pdf_from_html(html: str, *, style: str = "") -> bytes:
+    """A whole HTML document as PDF: the bundled fonts' @font-face rules and `style` go into its <head>.
+
+    WeasyPrint gets `url_fetcher()`, so nothing but the bundled fonts is fetched (no network, no files).
+    Use `FONT_FAMILY` in `style` for the document font. `style` is our own CSS, never user input.
+    """
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    font_config = FontConfiguration()
-    document = HTML(string=rendered.html, url_fetcher=url_fetcher(), base_url=FONT_SCHEME)
-    return bytes(document.write_pdf(font_config=font_config))
+    if "</" in style:
+        raise ValueError("pdf_from_html: the style sheet must not contain markup")
+    sheet = f"<style>{font_faces()}\n{style}</style>\n"
+    head_end = re.search(r"</head\s*>", html, flags=re.IGNORECASE)  # not .lower(): "İ" becomes two characters
+    end = head_end.start() if head_end else 0
+    page = html[:end] + sheet + html[end:]
+    document = HTML(string=page, url_fetcher=url_fetcher(), base_url=FONT_SCHEME)
+    return bytes(document.write_pdf(font_config=FontConfiguration()))
+
+
+def to_pdf(rendered: Rendered) -> bytes:
+    return pdf_from_html(rendered.html, style=STYLE % {"family": FONT_FAMILY, "space": SIGNATURE_SPACE})
 
 
 # --- DOCX ----------------------------------------------------------------------------------------------
@@ -484,6 +496,7 @@ __all__ = [
     "Rendered",
     "ValidationFailed",
     "check_markup",
+    "pdf_from_html",
     "render_html",
     "sanitize_markup",
     "to_docx",

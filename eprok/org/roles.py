@@ -22,6 +22,7 @@ class Role(models.TextChoices):
     HOTLINE_CUSTODIAN = "hotline_custodian", _("Keep the identities of hotline reporters")
     KEEP_CORRESPONDENCE = "keep_correspondence", _("Keep the correspondence register")
     MANAGE_TEMPLATES = "manage_templates", _("Manage document templates")
+    REPORT_SPECIAL = "report_special", _("Submit special reports")
     READ_SPECIAL = "read_special", _("Read special reports")
     DUTY_PROSECUTOR = "duty_prosecutor", _("Duty prosecutor")
     ADMINISTER_TRAINING = "administer_training", _("Administer training")
@@ -70,6 +71,10 @@ ROLE_HELP: dict[str, object] = {
     Role.MANAGE_TEMPLATES: _(
         "Maintains the library of procedural-act and letter templates: edits them, publishes new versions "
         "and withdraws old ones."
+    ),
+    Role.REPORT_SPECIAL: _(
+        "Submits the unit's special reports on serious incidents to the General Prosecutor's Office "
+        "and their follow-ups, and reads the unit's own reports."
     ),
     Role.READ_SPECIAL: _(
         "Reads special reports on serious incidents from the unit's area; restricted information, every read "

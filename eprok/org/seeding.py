@@ -75,7 +75,12 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
         "baku-xetai",
         "prosecutor",
         "counsellor",
-        ((Role.INVESTIGATE, "baku-xetai", False), (Role.SUPERVISE, "baku-xetai", False)),
+        (
+            (Role.INVESTIGATE, "baku-xetai", False),
+            (Role.SUPERVISE, "baku-xetai", False),
+            (Role.REPORT_SPECIAL, "baku-xetai", False),
+        ),
+        Clearance.SECRET,
     ),
     DemoLogin(
         "mustentiq",

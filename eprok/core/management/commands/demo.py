@@ -55,6 +55,9 @@ class Command(BaseCommand):
             from eprok.signing.seeding import DEMO_SIGNING_PASSPHRASE, seed_signing
 
             signing = seed_signing()
+            from eprok.special.seeding import seed_special
+
+            special = seed_special()
             # What a scheduler would have sent by now: "due soon" and "overdue" notifications.
             deadline_alerts()
             from eprok.search.services import reindex
@@ -69,6 +72,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"seeded: documents +{documents.documents}, letters +{documents.letters}, "
             f"resolutions +{documents.resolutions}"
+        )
+        self.stdout.write(
+            f"seeded: special reports +{special.reports} (follow-ups +{special.follow_ups}, "
+            f"closed +{special.closed}); the duty console is /special/console/ (login novbetci)"
         )
         self.stdout.write(f"search index: {sum(indexed.values())} records")
         if signing.codes:
@@ -99,6 +106,8 @@ class Command(BaseCommand):
         )
         if options["no_serve"]:
             return
+        # The worker runs the background tasks: special reports' delivery to the duty console, OCR, ...
+        self._start_worker()
         if not options["no_simulators"]:
             self._start_pbx_simulator(url)
             self._start_asan_simulator()
@@ -117,6 +126,19 @@ class Command(BaseCommand):
             str(options["port"]),
         ]
         os.execve(sys.executable, argv, env)  # noqa: S606
+
+    def _start_worker(self) -> None:
+        """`eprok worker` beside the server (its output in var/demo-worker.log), polling the queue often so a
+        special report reaches the duty console within a second or two."""
+        import subprocess
+
+        from django.conf import settings
+
+        log_dir = settings.BASE_DIR / "var"
+        log_dir.mkdir(exist_ok=True)
+        log = (log_dir / "demo-worker.log").open("a")
+        argv = [sys.executable, "manage.py", "db_worker", "--interval", "0.2", "--no-reload"]
+        subprocess.Popen(argv, cwd=settings.BASE_DIR, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
 
     def _start_pbx_simulator(self, url: str) -> None:
         """The 961 exchange's simulator, beside the server: once the server answers, a call rings in the

@@ -24,6 +24,10 @@ class Command(BaseCommand):
         scale = max(1, int(options["scale"]))
         with work_context(WorkContext(source="cli")):
             report, _logins = seed(scale=scale, structure_only=options["structure_only"])
+            from eprok.special.classifiers import load_incident_types
+
+            # The incident types' routing to departments, now that the departments exist.
+            load_incident_types()
         self.stdout.write(
             f"units +{report.units_created}, positions +{report.positions_created}, "
             f"class ranks +{report.ranks_created}, employees +{report.employees_created}, "
@@ -70,6 +74,11 @@ class Command(BaseCommand):
             with work_context(WorkContext(source="cli")):
                 signing = seed_signing()
             self.stdout.write(f"signing: keys +{signing.keys}, signed documents +{signing.signed}")
+            from eprok.special.seeding import seed_special
+
+            with work_context(WorkContext(source="cli")):
+                special = seed_special()
+            self.stdout.write(f"special reports: +{special.reports}, follow-ups +{special.follow_ups}")
             from eprok.search.services import reindex
 
             indexed = reindex()  # the search index of everything seeded (manage.py search_reindex)

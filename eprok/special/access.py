@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from eprok.core.access import deny
@@ -27,6 +28,7 @@ from eprok.org.models import Unit
 from eprok.org.roles import Role
 from eprok.special.models import Delivery, IncidentType, ReportStatus, SpecialReport
 
+_DUTY_CACHE = "_eprok_special_duty"
 TARGET_TYPE = "special.specialreport"  # the audit label of the model (app.model)
 ROLES = (Role.REPORT_SPECIAL, Role.READ_SPECIAL, Role.DUTY_PROSECUTOR)
 
@@ -35,8 +37,23 @@ def signed_in(user: Any) -> bool:
     return user is not None and getattr(user, "is_authenticated", False) and user.is_active
 
 
+def duty_unit() -> Unit | None:
+    """The unit whose duty prosecutor receives every report (EPROK_SPECIAL_DUTY_UNIT; else the root)."""
+    code = getattr(settings, "EPROK_SPECIAL_DUTY_UNIT", "gpo")
+    return Unit.objects.filter(code=code).first() or Unit.objects.filter(parent__isnull=True).first()
+
+
 def is_duty_prosecutor(user: Any) -> bool:
-    return signed_in(user) and has_role(user, Role.DUTY_PROSECUTOR)
+    """Holds "Duty prosecutor" over the duty unit (a grant elsewhere opens nothing); cached per user."""
+    if not signed_in(user):
+        return False
+    grants = active_grants(user)  # cached per user object; a new list after forget_grants
+    cached = getattr(user, _DUTY_CACHE, None)
+    if cached is None or cached[0] is not grants:
+        unit = duty_unit() if has_role(user, Role.DUTY_PROSECUTOR) else None
+        cached = (grants, unit is not None and has_role(user, Role.DUTY_PROSECUTOR, unit))
+        setattr(user, _DUTY_CACHE, cached)
+    return bool(cached[1])
 
 
 def uses_register(user: Any) -> bool:
@@ -46,9 +63,7 @@ def uses_register(user: Any) -> bool:
 
 def can_use_console(user: Any) -> bool:
     """The duty console: duty prosecutors, and readers of the departments reports are routed to."""
-    return signed_in(user) and any(
-        grant.role in (Role.DUTY_PROSECUTOR, Role.READ_SPECIAL) for grant in active_grants(user)
-    )
+    return is_duty_prosecutor(user) or (signed_in(user) and has_role(user, Role.READ_SPECIAL))
 
 
 def _clearance(user: Any) -> int:
@@ -67,7 +82,8 @@ def visible_to(user: Any) -> QuerySet[SpecialReport]:
     if has_role(user, Role.READ_SPECIAL):
         delivered = Delivery.objects.filter(unit_scope(user, Role.READ_SPECIAL, "unit")).values("report_id")
         condition |= Q(pk__in=delivered)
-    return SpecialReport.objects.filter(condition & cleared)
+    # The author always sees what they wrote, whatever its classification (they know its content).
+    return SpecialReport.objects.filter((condition & cleared) | Q(reported_by_id=user.pk))
 
 
 def can_submit(user: Any, unit: Unit | None = None) -> bool:
@@ -118,7 +134,7 @@ def get_report_for(user: Any, key: Any, action: str = "view") -> SpecialReport:
     }
     check = checks.get(action)
     if check is not None and not check(user, report):
-        deny(user, action=action, target_type=TARGET_TYPE, target_key=report.number, visible=True)
+        deny(user, action=action, target_type=TARGET_TYPE, target_key=str(report.public_id), visible=True)
     return report
 
 

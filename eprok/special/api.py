@@ -238,7 +238,10 @@ def _detail(report: SpecialReport) -> dict[str, Any]:
 
 
 def _card(request: HttpRequest, report: SpecialReport) -> dict[str, Any]:
-    return _detail(selectors.report_card(user=request.user, key=report.public_id))
+    """The whole report, read back after a change: a read like any other, so it is recorded."""
+    card = selectors.report_card(user=request.user, key=report.public_id)
+    services.report_record_view(actor=request.user, report=card, purpose="api")
+    return _detail(card)
 
 
 def _incident_type(code: str) -> IncidentType:

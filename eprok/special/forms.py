@@ -43,6 +43,13 @@ def district_choices() -> list[tuple[str, str]]:
     return [("", "—"), *sorted(names.items(), key=lambda item: item[1])]
 
 
+def region_choices() -> list[tuple[str, str]]:
+    """The regions of the map (eprok.core.geo), by name in the interface language."""
+    from eprok.core import geo
+
+    return sorted(((region.code, region.name) for region in geo.regions()), key=lambda item: item[1])
+
+
 class ReportForm(StyledForm):
     unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Reporting unit"))
     incident_type = forms.ModelChoiceField(
@@ -138,6 +145,7 @@ class ReportFilterForm(StyledForm):
     incident_type = forms.ModelChoiceField(
         label=_("Type of incident"), required=False, queryset=IncidentType.objects.all(), empty_label=_("Any")
     )
+    region = forms.ChoiceField(label=_("Region"), required=False, choices=())
     district_code = forms.ChoiceField(label=_("District"), required=False, choices=())
     date_from = forms.DateField(label=_("Submitted from"), required=False, widget=DateInput)
     date_to = forms.DateField(label=_("Submitted until"), required=False, widget=DateInput)
@@ -146,6 +154,7 @@ class ReportFilterForm(StyledForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["district_code"].choices = [("", _("Any")), *district_choices()[1:]]  # type: ignore[attr-defined]
+        self.fields["region"].choices = [("", _("Any")), *region_choices()]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -310,3 +310,22 @@ class FollowUp(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["report", "sequence"], name="special_follow_up_sequence"),
         ]
+
+
+class ConsoleState(models.Model):
+    """One row: a counter every change the duty console shows (a delivery, an acknowledgement, a follow-up,
+    a linked person, a closure) increments inside its own transaction.
+
+    The increment locks the row until commit, so changes commit in counter order: a console that has seen
+    value n has seen every change up to n. (The latest `updated_at` would not do: it is stamped before
+    commit, and a later stamp can commit first.)
+    """
+
+    version = models.BigIntegerField(_("version"), default=0)
+
+    class Meta:
+        verbose_name = _("duty console state")
+        verbose_name_plural = _("duty console state")
+
+    def __str__(self) -> str:
+        return str(self.version)

@@ -9,11 +9,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Max, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from eprok.special import access
 from eprok.special.models import (
+    ConsoleState,
     Delivery,
     FollowUp,
     IncidentType,
@@ -22,6 +24,17 @@ from eprok.special.models import (
     SpecialReport,
 )
 
+# The purposes the module records reads with, as the card's history names them.
+PURPOSE_LABELS: dict[str, Any] = {
+    "review": _("review"),
+    "register": _("the register"),
+    "duty console": _("the duty console"),
+    "daily digest": _("the daily digest"),
+    "analytics": _("analytics"),
+    "my work": _("My work"),
+    "api": _("API"),
+    "api: duty console": _("API: the duty console"),
+}
 CONSOLE_RECENT = dt.timedelta(hours=24)
 CONSOLE_LIMIT = 100
 DIGEST_LIMIT = 500
@@ -108,21 +121,26 @@ def report_history(*, report: SpecialReport, limit: int = 200) -> list[Any]:
 
     events = AuditEvent.objects.filter(target_type=access.TARGET_TYPE, target_id=str(report.public_id))
     rows = events.only("id", "occurred_at", "actor_name", "action", "purpose").order_by("-id")[:limit]
-    return [{"event": event, "label": action_label(event.action)} for event in reversed(list(rows))]
+    return [
+        {
+            "event": event,
+            "label": action_label(event.action),
+            "purpose": PURPOSE_LABELS.get(event.purpose, event.purpose),
+        }
+        for event in reversed(list(rows))
+    ]
 
 
 # --- the duty console ---------------------------------------------------------------------------------------
 
 
-def console_version(*, user: Any) -> str:
-    """A token that changes whenever anything the user's console shows changes (a delivery, an
-    acknowledgement, a follow-up, a closure): the latest change time of a delivered report they may see."""
-    latest = (
-        access.visible_to(user)
-        .filter(delivered_at__isnull=False)
-        .aggregate(latest=Max("updated_at"))["latest"]
-    )
-    return str(int(latest.timestamp() * 1_000_000)) if latest else "0"
+def console_version(*, user: Any, now: dt.datetime | None = None) -> str:
+    """A token that changes whenever the console's board may have changed: the counter every delivery,
+    acknowledgement, follow-up, linked person and closure increments (models.ConsoleState), and the minute
+    (reports pass their acknowledgement target and leave the 24-hour window as time goes by)."""
+    now = now or timezone.now()
+    counter = ConsoleState.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+    return f"{counter}.{int(now.timestamp()) // 60}"
 
 
 @dataclass
@@ -140,7 +158,7 @@ def console_board(
     """What the console shows: every delivered report waiting for acknowledgement (oldest first), then the
     reports of the last 24 hours (newest first), within the filters. `version`: already read by the caller."""
     now = now or timezone.now()
-    version = version if version is not None else console_version(user=user)
+    version = version if version is not None else console_version(user=user, now=now)
     delivered = filtered(access.visible_to(user), filters).filter(delivered_at__isnull=False)
     delivered = delivered.select_related("incident_type", "reporting_unit", "acknowledged_by")
     waiting = list(

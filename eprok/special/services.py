@@ -18,6 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +31,7 @@ from eprok.org.roles import Clearance, Role
 from eprok.special import access
 from eprok.special.models import (
     TRANSITIONS,
+    ConsoleState,
     Delivery,
     DeliveryKind,
     FollowUp,
@@ -58,8 +60,7 @@ DELIVERY_GRACE = dt.timedelta(seconds=30)
 
 def duty_unit() -> Unit:
     """The unit of the duty prosecutor (the General Prosecutor's Office; EPROK_SPECIAL_DUTY_UNIT)."""
-    code = getattr(settings, "EPROK_SPECIAL_DUTY_UNIT", "gpo")
-    unit = Unit.objects.filter(code=code).first() or Unit.objects.filter(parent__isnull=True).first()
+    unit = access.duty_unit()
     if unit is None:
         raise Conflict(_("The service's structure is not loaded: there is no unit to deliver reports to."))
     return unit
@@ -210,8 +211,6 @@ def report_submit(*, actor: Any, unit: Unit, data: ReportInput) -> SpecialReport
     classification = max(int(data.classification or Clearance.OFFICIAL), incident_type.classification)
     if classification not in Clearance.values:
         raise _fail("classification", _("Unknown classification level."))
-    if classification > int(getattr(actor, "clearance", 0) or 0):
-        raise _fail("classification", _("The classification is above your own clearance."))
     articles = _articles(data.articles or "", timezone.localdate(occurred_at))
     measures = _text(data.measures, "measures", required=False, limit=MAX_TEXT, message="")
     counts = {
@@ -283,6 +282,12 @@ def _persons(items: Iterable[tuple[Any, str]]) -> list[tuple[Any, str]]:
     return result
 
 
+def console_changed() -> None:
+    """Increment the duty console's counter inside the caller's transaction (see models.ConsoleState)."""
+    if not ConsoleState.objects.filter(pk=1).update(version=F("version") + 1):
+        ConsoleState.objects.get_or_create(pk=1, defaults={"version": 1})
+
+
 def queue_delivery(report_pk: int) -> None:
     """Hand the report to the worker; a failure leaves it undelivered for the sweep, never lost."""
     from eprok.special.delivery import deliver_task
@@ -337,6 +342,7 @@ def report_deliver(*, report_pk: int) -> bool:
         report.delivered_at = now
         report.delivery_attempts += 1
         report.save(update_fields=["delivered_at", "delivery_attempts", "updated_at"])
+        console_changed()
         audit_record(
             actor=None,
             action="special.report.delivered",
@@ -378,7 +384,13 @@ def deliver_pending(*, now: dt.datetime | None = None, limit: int = 500) -> int:
         .order_by("submitted_at")
         .values_list("pk", flat=True)[:limit]
     )
-    return sum(1 for pk in pending if report_deliver(report_pk=pk))
+    delivered = 0
+    for pk in pending:
+        try:
+            delivered += 1 if report_deliver(report_pk=pk) else 0
+        except Exception:  # one report's failure must not hold back the others
+            logger.exception("the sweep could not deliver special report %s", pk)
+    return delivered
 
 
 # --- acknowledgement, follow-ups, closure ------------------------------------------------------------------
@@ -421,6 +433,7 @@ def report_acknowledge(*, report: SpecialReport, actor: Any) -> SpecialReport:
         report.acknowledged_at = timezone.now()
         report.acknowledged_by = actor
         report.save(update_fields=["status", "acknowledged_at", "acknowledged_by", "updated_at"])
+        console_changed()
         audit_record(
             actor=actor,
             action="special.report.acknowledged",
@@ -470,6 +483,7 @@ def follow_up_add(
         report.follow_up_due = now + dt.timedelta(hours=report.follow_up_hours)
         report.follow_up_alerted_for = None
         report.save(update_fields=changed)
+        console_changed()
         audit_record(
             actor=actor,
             action="special.report.followed_up",
@@ -502,6 +516,7 @@ def report_person_link(*, report: SpecialReport, actor: Any, person: Any, role: 
             raise _fail("person", _("Link at most %(count)d persons.") % {"count": 50})
         link = ReportPerson.objects.create(report=report, person=person, role=role)
         report.save(update_fields=["updated_at"])
+        console_changed()
         audit_record(
             actor=actor,
             action="special.report.person_linked",
@@ -541,27 +556,48 @@ def _close(report: SpecialReport, *, actor: Any, reason: str, automatic: bool = 
                 "updated_at",
             ]
         )
+        console_changed()
         audit_record(
             actor=actor, action="special.report.closed", target=report, data={"automatic": automatic}
         )
     return report
 
 
-def decision_of(report: SpecialReport) -> str | None:
-    """The decision reached in the linked case or crime report, in words; None while there is none."""
+def _final_statuses() -> tuple[set[str], set[str]]:
     from eprok.cases.models import CaseStatus
     from eprok.materials.models import MaterialStatus
 
     final_case = {CaseStatus.SENT_TO_COURT, CaseStatus.TERMINATED, CaseStatus.REFERRED, CaseStatus.JOINED}
     final_material = {MaterialStatus.REFUSED, MaterialStatus.TRANSFERRED, MaterialStatus.JOINED}
-    case = report.case
-    if case is not None and case.status in final_case:
-        return gettext("Criminal case %(number)s: %(status)s") % {
-            "number": case.number,
-            "status": case.get_status_display(),
-        }
+    return {str(status) for status in final_case}, {str(status) for status in final_material}
+
+
+def _case_of(report: SpecialReport) -> Any:
+    """The linked case, or the case opened on the linked crime report."""
+    if report.case is not None:
+        return report.case
     material = report.material
-    if case is None and material is not None and material.status in final_material:
+    if material is not None and material.pk is not None and material.status == "case_opened":
+        from eprok.cases.models import Case
+
+        return Case.objects.filter(material=material).order_by("pk").first()
+    return None
+
+
+def decision_of(report: SpecialReport) -> str | None:
+    """The decision reached in the linked case (or the case opened on the linked crime report) or crime
+    report, in words; None while there is none."""
+    final_case, final_material = _final_statuses()
+    case = _case_of(report)
+    if case is not None:
+        if case.status in final_case:
+            return gettext("Criminal case %(number)s: %(status)s") % {
+                "number": case.number,
+                "status": case.get_status_display(),
+            }
+        return None
+    material = report.material
+    if material is not None and material.status in final_material:
         return gettext("Crime report %(number)s: %(status)s") % {
             "number": material.number,
             "status": material.get_status_display(),
@@ -570,70 +606,94 @@ def decision_of(report: SpecialReport) -> str | None:
 
 
 def close_decided(*, limit: int = 500) -> int:
-    """Close the open reports whose linked case or crime report has reached a decision."""
-    closed = 0
-    reports = (
+    """Close the open reports whose linked case (or the case opened on the linked crime report) or crime
+    report has reached a decision. Candidates are chosen in SQL, so undecided reports never crowd them out."""
+    final_case, final_material = _final_statuses()
+    candidates = (
         SpecialReport.objects.filter(status__in=[ReportStatus.SUBMITTED, ReportStatus.ACKNOWLEDGED])
-        .exclude(material__isnull=True, case__isnull=True)
+        .filter(
+            Q(case__status__in=final_case)
+            | Q(case__isnull=True, material__status__in=final_material)
+            | Q(case__isnull=True, material__status="case_opened")
+        )
         .select_related("material", "case")
-        .order_by("submitted_at")[:limit]
+        .order_by("submitted_at")
     )
-    for report in reports:
+    closed = 0
+    for report in candidates.iterator(chunk_size=200):
+        if closed >= limit:
+            break
         with translation.override(settings.LANGUAGE_CODE):
             decision = decision_of(report)
-        if decision:
+        if not decision:
+            continue
+        try:
             _close(report, actor=None, reason=decision, automatic=True)
-            closed += 1
+        except Conflict:  # closed by hand meanwhile
+            continue
+        closed += 1
     return closed
 
 
 def alert_late_follow_ups(*, now: dt.datetime | None = None, limit: int = 500) -> int:
     """Tell the reporting unit and the duty prosecutors of each open report whose follow-up is overdue, once
-    per due time."""
-    from eprok.notifications.models import Level
-    from eprok.notifications.services import notification_send
-
+    per due time. The reports already alerted for their due time are left out in SQL."""
     now = now or timezone.now()
     late = list(
         SpecialReport.objects.filter(
             status__in=[ReportStatus.SUBMITTED, ReportStatus.ACKNOWLEDGED], follow_up_due__lt=now
         )
+        .exclude(follow_up_alerted_for=F("follow_up_due"))
         .select_related("reporting_unit", "incident_type")
         .order_by("follow_up_due")[:limit]
     )
-    alerted = 0
     duty = _holders(Role.DUTY_PROSECUTOR, [duty_unit()]) if late else []
+    alerted = 0
     for report in late:
-        if report.follow_up_alerted_for == report.follow_up_due:
-            continue
-        with transaction.atomic():
-            locked = _locked(report)
-            if locked.follow_up_alerted_for == locked.follow_up_due or not locked.is_open:
-                continue
-            locked.follow_up_alerted_for = locked.follow_up_due
-            locked.save(update_fields=["follow_up_alerted_for"])
-            audit_record(
-                actor=None,
-                action="special.report.follow_up_overdue",
-                target=locked,
-                data={"due": locked.follow_up_due.isoformat() if locked.follow_up_due else None},
-            )
-        for employee in _holders(Role.REPORT_SPECIAL, [report.reporting_unit]) + duty:
-            if int(employee.clearance or 0) < report.classification:
-                continue
-            with translation.override(employee.preferred_language or settings.LANGUAGE_CODE):
-                title = gettext("A follow-up to special report %(number)s is overdue") % {
-                    "number": report.number
-                }
-            notification_send(
-                recipient=employee,
-                title=title,
-                url=report.get_absolute_url(),
-                level=Level.WARNING,
-                actor=None,
-            )
-        alerted += 1
+        try:
+            if _alert_late(report, duty):
+                alerted += 1
+        except Exception:  # one report's failure must not stop the others' alerts
+            logger.exception("late follow-up alert failed for special report %s", report.pk)
     return alerted
+
+
+def _alert_late(report: SpecialReport, duty: Sequence[Employee]) -> bool:
+    with transaction.atomic():
+        locked = _locked(report)
+        if locked.follow_up_alerted_for == locked.follow_up_due or not locked.is_open:
+            return False
+        locked.follow_up_alerted_for = locked.follow_up_due
+        locked.save(update_fields=["follow_up_alerted_for"])
+        audit_record(
+            actor=None,
+            action="special.report.follow_up_overdue",
+            target=locked,
+            data={"due": locked.follow_up_due.isoformat() if locked.follow_up_due else None},
+        )
+        recipients = [
+            employee
+            for employee in {
+                e.pk: e for e in [*_holders(Role.REPORT_SPECIAL, [locked.reporting_unit]), *duty]
+            }.values()
+            if int(employee.clearance or 0) >= locked.classification
+        ]
+        number, url = locked.number, locked.get_absolute_url()
+        transaction.on_commit(lambda: _notify_late(recipients, number, url), robust=True)
+    return True
+
+
+def _notify_late(recipients: Sequence[Employee], number: str, url: str) -> None:
+    from eprok.notifications.models import Level
+    from eprok.notifications.services import notification_send
+
+    for employee in recipients:
+        with translation.override(employee.preferred_language or settings.LANGUAGE_CODE):
+            title = gettext("A follow-up to special report %(number)s is overdue") % {"number": number}
+        try:
+            notification_send(recipient=employee, title=title, url=url, level=Level.WARNING, actor=None)
+        except Exception:
+            logger.exception("could not notify employee %s of a late follow-up to %s", employee.pk, number)
 
 
 @dataclass(frozen=True)
@@ -644,10 +704,20 @@ class SweepResult:
 
 
 def sweep(*, now: dt.datetime | None = None) -> SweepResult:
-    """What the scheduler runs every minute: deliver what is pending, alert late follow-ups, close decided."""
-    return SweepResult(
-        delivered=deliver_pending(now=now), alerted=alert_late_follow_ups(now=now), closed=close_decided()
-    )
+    """What the scheduler runs every minute: deliver what is pending, alert late follow-ups, close decided.
+    Each step runs whatever the others did, so one failing step does not stop the rest."""
+    results = {}
+    for name, step in (
+        ("delivered", lambda: deliver_pending(now=now)),
+        ("alerted", lambda: alert_late_follow_ups(now=now)),
+        ("closed", close_decided),
+    ):
+        try:
+            results[name] = step()
+        except Exception:
+            logger.exception("special reports' sweep: %s failed", name)
+            results[name] = 0
+    return SweepResult(**results)
 
 
 # --- reads (audited) --------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -65,8 +66,7 @@ def _require(request: HttpRequest, allowed: bool, action: str) -> None:
 def _filters(request: HttpRequest) -> tuple[ReportFilterForm, selectors.ReportFilters]:
     form = ReportFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    region = (request.GET.get("region") or "").strip()[:16]
-    return form, selectors.ReportFilters.from_form({**data, "region_code": region})
+    return form, selectors.ReportFilters.from_form({**data, "region_code": data.get("region") or ""})
 
 
 # --- the register ---------------------------------------------------------------------------------------
@@ -155,6 +155,8 @@ def report_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
 def _card(request: HttpRequest, report: Any, status: int = 200, **forms: Any) -> HttpResponse:
     user = request.user
+    if status != 200:  # a form shown again with its errors: the card is read again
+        services.report_record_view(actor=user, report=report, purpose="review")
     can_follow_up = access.can_follow_up(user, report)
     return _page(
         request,
@@ -192,7 +194,10 @@ def report_acknowledge(request: HttpRequest, public_id: str) -> HttpResponse:
         if request.headers.get("HX-Request") == "true" and from_console:
             return _board_response(request, force=True)
         messages.success(request, _("Report %(number)s acknowledged.") % {"number": report.number})
-    return redirect("special:console" if from_console else report.get_absolute_url())
+    if from_console:
+        query = _console_query(request)
+        return redirect(reverse("special:console") + (f"?{query}" if query else ""))
+    return redirect(report.get_absolute_url())
 
 
 @special_view
@@ -262,13 +267,12 @@ def report_close(request: HttpRequest, public_id: str) -> HttpResponse:
 # --- the duty console -------------------------------------------------------------------------------------
 
 
+CONSOLE_FILTERS = ("status", "incident_type", "region", "district_code", "date_from", "date_to")
+
+
 def _console_query(request: HttpRequest) -> str:
-    keep = {
-        key: value
-        for key, value in request.GET.items()
-        if key in ("status", "incident_type", "district_code")
-    }
-    return urlencode(keep)
+    """The console's filters, carried by its poll, its acknowledgements and their redirects."""
+    return urlencode({key: value for key, value in request.GET.items() if key in CONSOLE_FILTERS and value})
 
 
 @special_view
@@ -337,6 +341,9 @@ def analytics(request: HttpRequest) -> HttpResponse:
     _require(request, access.uses_register(request.user), "special.analytics.open")
     form, filters = _filters(request)
     result = selectors.analytics(user=request.user, filters=filters)
+    services.reports_record_listed(
+        actor=request.user, numbers=[report.number for report in result.points], purpose="analytics"
+    )
     from eprok.special.mapping import report_map
 
     return _page(

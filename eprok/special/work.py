@@ -49,6 +49,10 @@ def my_work_items(user: Any) -> list[WorkItem]:
                 detail=report.incident_type.name,
             )
         )
+    if items:
+        from eprok.special.services import reports_record_listed
+
+        reports_record_listed(actor=user, numbers=[item.title for item in items], purpose="my work")
     return items
 
 

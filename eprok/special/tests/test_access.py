@@ -137,7 +137,7 @@ def test_a_visible_report_refuses_an_action_not_allowed_and_audits_it(
     with pytest.raises(Forbidden):
         access.get_report_for(people.by_name(name), report.number, action=action)
     (event,) = audit_events("access.denied")
-    assert event.target_id == report.number
+    assert event.target_id == str(report.public_id)  # the card's history finds it
     assert json.loads(event.data) == {"attempted": action, "outcome": "forbidden"}
 
 

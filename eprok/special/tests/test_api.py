@@ -87,7 +87,7 @@ def test_submission_with_an_idempotency_key_creates_one_report(
         ({"district_code": "baku-atlantis"}, "district_code"),
         ({"latitude": 55.7558, "longitude": 37.6173}, "latitude"),
         ({"articles": "9999"}, "articles"),
-        ({"classification": 2}, "classification"),
+        ({"classification": 4}, "classification"),
     ],
 )
 def test_a_submission_missing_facts_is_422_and_writes_nothing(client, people, fields, field):

@@ -1,13 +1,15 @@
-// The duty console: a sound and a visual alert when more reports wait for acknowledgement than before.
-// The board itself is refreshed by htmx (every second; 204 while nothing changed). Browsers allow sound only
-// after the user has interacted with the page, so the alert sound is switched on with a button (remembered).
+// The duty console: a sound and a visual alert whenever a report that was not on the board before waits for
+// acknowledgement, and the count in the tab's title. The board itself is refreshed by htmx (every second;
+// 204 while nothing changed). Browsers allow sound only after the user has interacted with the page, so the
+// alert sound is switched on with a button (remembered on this computer).
 (function () {
   "use strict";
 
   var KEY = "eprok.special.console.sound";
   var button = document.getElementById("eprok-console-sound");
+  var announcement = document.getElementById("console-announcement");
   var audio = null;
-  var baseTitle = document.title;
+  var baseTitle = document.title.replace(/^\(\d+\) /, "");
 
   function soundOn() {
     try {
@@ -43,20 +45,34 @@
     }
   }
 
+  // The numbers of the reports waiting on the board.
   function waiting(board) {
-    return board ? parseInt(board.getAttribute("data-unacknowledged") || "0", 10) : 0;
+    var numbers = {};
+    if (!board) return numbers;
+    board.querySelectorAll(".eprok-console-row[data-number]").forEach(function (row) {
+      numbers[row.getAttribute("data-number")] = true;
+    });
+    return numbers;
   }
 
-  var last = waiting(document.getElementById("console-board"));
+  var seen = waiting(document.getElementById("console-board"));
 
-  function update(board) {
-    var count = waiting(board);
+  function update() {
+    var board = document.getElementById("console-board");
+    if (!board) return;
+    var now = waiting(board);
+    var count = Object.keys(now).length;
+    var fresh = Object.keys(now).some(function (number) {
+      return !seen[number];
+    });
     document.title = count ? "(" + count + ") " + baseTitle : baseTitle;
-    if (count > last) {
+    if (fresh) {
       beep();
       board.classList.add("eprok-console-board--new");
+      var text = board.querySelector("[data-announcement]");
+      if (announcement && text) announcement.textContent = text.textContent;
     }
-    last = count;
+    seen = now;
   }
 
   if (button) {
@@ -72,13 +88,6 @@
     showButton();
   }
 
-  document.body.addEventListener("htmx:afterSwap", function (event) {
-    var board = document.getElementById("console-board");
-    if (board && (event.target === board || event.target.id === "console-board")) update(board);
-  });
-  document.body.addEventListener("htmx:afterSettle", function () {
-    var board = document.getElementById("console-board");
-    if (board) update(board);
-  });
-  update(document.getElementById("console-board") || document.body);
+  document.body.addEventListener("htmx:afterSettle", update);
+  update();
 })();

@@ -10,13 +10,15 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -293,23 +295,36 @@ def console(request: HttpRequest) -> HttpResponse:
     )
 
 
+BOARD_CACHE_SECONDS = 120
+
+
 def _board_response(request: HttpRequest, *, force: bool = False, error: str = "") -> HttpResponse:
+    """The board's fragment. Every console of the same kind of reader (a duty prosecutor of a clearance, or
+    one reader) with the same filters and language gets the same board for a version, so it is rendered
+    once per version and server process and served from the cache to the others; the read is still
+    audited for each of them. The fragment carries no CSRF field: htmx sends the token in a header."""
     _form, filters = _filters(request)
-    version = selectors.console_version(user=request.user)
+    user = request.user
+    version = selectors.console_version(user=user)
     if not force and request.GET.get("v") == version:
         return HttpResponse(status=204)  # nothing changed: htmx keeps the board as it is
-    board = selectors.console_board(user=request.user, filters=filters, version=None if force else version)
-    services.reports_record_listed(actor=request.user, numbers=board.numbers, purpose="duty console")
-    return render(
-        request,
-        "special/_board.html",
-        {
-            "board": board,
-            "filter_query": _console_query(request),
-            "is_duty": access.is_duty_prosecutor(request.user),
-            "error": error,
-        },
-    )
+    is_duty = access.is_duty_prosecutor(user)
+    query = _console_query(request)
+    reader = f"duty:{int(getattr(user, 'clearance', 0) or 0)}" if is_duty else f"user:{user.pk}"
+    key = f"special:board:{version}:{translation.get_language()}:{reader}:{query}"
+    cached = None if (force or error) else cache.get(key)
+    if cached is None:
+        board = selectors.console_board(user=user, filters=filters, version=None if force else version)
+        html = render_to_string(
+            "special/_board.html",
+            {"board": board, "filter_query": query, "is_duty": is_duty, "error": error, "fragment": True},
+        )
+        cached = (html, board.numbers)
+        if not (force or error):
+            cache.set(key, cached, BOARD_CACHE_SECONDS)
+    html, numbers = cached
+    services.reports_record_listed(actor=user, numbers=numbers, purpose="duty console")
+    return HttpResponse(html)
 
 
 @special_view

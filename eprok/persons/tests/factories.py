@@ -24,7 +24,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class: type[Person], *args: Any, **kwargs: Any) -> Person:
-        person = model_class(*args, **kwargs)
+        person = model_class(**kwargs)  # factory_boy passes no positional values for a model
         person.name_key = compute_name_key(person)
         person.save()
         return person

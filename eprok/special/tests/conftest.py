@@ -75,6 +75,14 @@ def _employee(username: str, unit: Unit, role: str | None = None, **fields: Any)
     return employee
 
 
+@pytest.fixture(autouse=True)
+def fresh_board_cache() -> None:
+    """The console's rendered boards are cached by version; each test's database starts the counter again."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def people(db) -> People:
     gpo = _unit("gpo", UnitKind.GENERAL_OFFICE, name_az="Baş Prokurorluq")

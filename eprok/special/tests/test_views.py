@@ -415,3 +415,29 @@ def test_a_region_of_the_map_links_to_its_reports(client, people, report):
     assert f"{LIST}?region=AZ-BA" in analytics
     assert report.number in client.get(LIST, {"region": "AZ-BA"}).content.decode()
     assert report.number not in client.get(LIST, {"region": "AZ-GA"}).content.decode()
+
+
+def test_duty_prosecutors_share_one_rendered_board_and_each_read_is_audited(
+    client, people, make_report, audit_events, monkeypatch
+):
+    from eprok.org.roles import Clearance, Role
+    from eprok.org.tests.factories import EmployeeFactory, RoleAssignmentFactory
+
+    report = make_report()
+    second = EmployeeFactory(unit=people.duty.unit, clearance=Clearance.SECRET)
+    RoleAssignmentFactory(employee=second, role=Role.DUTY_PROSECUTOR, unit=people.duty.unit)
+    login_as(client, people.duty)
+    first = client.get(BOARD, headers=HTMX)
+    assert report.number in first.content.decode()
+    assert 'name="csrfmiddlewaretoken"' not in first.content.decode()  # htmx sends the token in a header
+    login_as(client, second)
+    with monkeypatch.context() as patched:  # the rendered board is reused: the board is not read again
+        patched.setattr(selectors, "console_board", lambda **kwargs: pytest.fail("the board was read again"))
+        again = client.get(BOARD, headers=HTMX)
+    assert again.content == first.content
+    listed = audit_events("special.report.listed")
+    assert {event.actor_id for event in listed} >= {people.duty.pk, second.pk}
+    # A department's reader is not a duty prosecutor: a board of their own, without the buttons.
+    login_as(client, people.reader)
+    theirs = client.get(BOARD, headers=HTMX).content.decode()
+    assert report.number in theirs and "ack-" not in theirs

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "eprok.search",
     "eprok.drafting",
     "eprok.special",
+    "eprok.training",
 ]
 
 MIDDLEWARE = [

@@ -47,6 +47,8 @@ NAVIGATION: list[tuple[Any, str, frozenset[str] | None]] = [
         frozenset({Role.REPORT_SPECIAL, Role.READ_SPECIAL, Role.DUTY_PROSECUTOR}),
     ),
     (_("Duty console"), "special:console", frozenset({Role.DUTY_PROSECUTOR})),
+    (_("Training events"), "training:list", frozenset({Role.ADMINISTER_TRAINING, Role.TEACH_TRAINING})),
+    (_("My training"), "training:my", None),
     (_("Correspondence register"), "documents:correspondence_list", frozenset({Role.KEEP_CORRESPONDENCE})),
     (_("My signature"), "signing:my", None),
     (_("Signing certificates"), "signing:certificates", frozenset({Role.ADMINISTER_USERS})),

@@ -34,10 +34,11 @@ DEFAULT_PATTERNS: dict[str, str] = {
     "correspondence_in": "{prefix}-{unit}-{year}-{seq:05d}",
     "correspondence_out": "{prefix}-{unit}-{year}-{seq:05d}",
     "special": "{prefix}-{unit}-{year}-{seq:05d}",
+    "training": "{prefix}-{unit}-{year}-{seq:05d}",
 }
 # CM: cinayət materialı (crime report); CI: cinayət işi (criminal case); AP: appeal (müraciət);
 # QX: qaynar xətt (the 161 hotline); DM / XM: daxil olan / xaric olan məktub (incoming / outgoing letter);
-# XSM: xüsusi məlumat (a special report on a serious incident).
+# XSM: xüsusi məlumat (a special report on a serious incident); TT: təlim tədbiri (a training event).
 DEFAULT_PREFIXES: dict[str, str] = {
     "materials": "CM",
     "cases": "CI",
@@ -46,6 +47,7 @@ DEFAULT_PREFIXES: dict[str, str] = {
     "correspondence_in": "DM",
     "correspondence_out": "XM",
     "special": "XSM",
+    "training": "TT",
 }
 
 

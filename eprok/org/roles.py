@@ -26,6 +26,7 @@ class Role(models.TextChoices):
     READ_SPECIAL = "read_special", _("Read special reports")
     DUTY_PROSECUTOR = "duty_prosecutor", _("Duty prosecutor")
     ADMINISTER_TRAINING = "administer_training", _("Administer training")
+    TEACH_TRAINING = "teach_training", _("Conduct training")
     VIEW_STATISTICS = "view_statistics", _("View statistics")
     READ_AUDIT = "read_audit", _("Read the audit log")
     ADMINISTER_USERS = "administer_users", _("Administer users")
@@ -85,6 +86,10 @@ ROLE_HELP: dict[str, object] = {
     ),
     Role.ADMINISTER_TRAINING: _(
         "Plans training events and courses and sees listeners' attendance, results and certificates."
+    ),
+    Role.TEACH_TRAINING: _(
+        "Conducts training events as a trainer: sees the events they teach, with their listeners' "
+        "invitations and attendance, and shows the attendance QR code."
     ),
     Role.VIEW_STATISTICS: _("Sees statistical reports and dashboards of the unit and its sub-units."),
     Role.READ_AUDIT: _(

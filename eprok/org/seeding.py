@@ -227,6 +227,16 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
         ((Role.ADMINISTER_TRAINING, "training-centre", False),),
     ),
     DemoLogin(
+        "telimci",
+        "Hüseynov",
+        "Fuad",
+        "Elçin oğlu",
+        "training-centre",
+        "senior-prosecutor-methodologist",
+        "counsellor",
+        ((Role.TEACH_TRAINING, "training-centre", False),),
+    ),
+    DemoLogin(
         "analitik",
         "Səfərov",
         "Kamran",

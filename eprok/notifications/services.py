@@ -48,6 +48,38 @@ def notification_send(
     return notification
 
 
+def notification_send_many(
+    *, messages: list[tuple[Any, str]], body: str = "", url: str = "", level: str = Level.INFO, actor: Any
+) -> list[Notification]:
+    """Put one notification per (recipient, title) in their lists: one insert and one audit event for the
+    whole fan-out (a special report reaching every duty prosecutor), instead of one of each per recipient."""
+    if level not in Level.values:
+        raise ValidationFailed(_("Unknown notification level."), details={"level": level})
+    url = _check_url(url)
+    rows = []
+    for recipient, title in messages:
+        title = (title or "").strip()
+        if not title:
+            raise ValidationFailed(_("A notification needs a title."))
+        rows.append(Notification(recipient=recipient, title=title[:255], body=body, url=url, level=level))
+    if not rows:
+        return []
+    with transaction.atomic():
+        created = Notification.objects.bulk_create(rows)
+        audit_record(
+            actor=actor,
+            action="notifications.notification.sent",
+            target_type="notifications.notification",
+            data={
+                "level": level,
+                "url": url,
+                "recipients": [row.recipient.pk for row in rows],
+                "count": len(rows),
+            },
+        )
+    return created
+
+
 def notification_mark_read(*, notification: Notification, actor: Any) -> Notification:
     """Mark one notification read; reading it again changes nothing and writes nothing."""
     if not can_mark_read(actor, notification):

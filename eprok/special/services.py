@@ -361,8 +361,9 @@ def report_deliver(*, report_pk: int) -> bool:
 
 def _notify_new(report: SpecialReport, readers: Sequence[Employee]) -> None:
     from eprok.notifications.models import Level
-    from eprok.notifications.services import notification_send
+    from eprok.notifications.services import notification_send_many
 
+    messages = []
     for reader in {employee.pk: employee for employee in readers}.values():
         if int(reader.clearance or 0) < report.classification:
             continue
@@ -371,9 +372,8 @@ def _notify_new(report: SpecialReport, readers: Sequence[Employee]) -> None:
                 "number": report.number,
                 "type": report.incident_type.name,
             }
-        notification_send(
-            recipient=reader, title=title, url=report.get_absolute_url(), level=Level.WARNING, actor=None
-        )
+        messages.append((reader, title))
+    notification_send_many(messages=messages, url=report.get_absolute_url(), level=Level.WARNING, actor=None)
 
 
 def deliver_pending(*, now: dt.datetime | None = None, limit: int = 500) -> int:

@@ -8,7 +8,12 @@ import pytest
 
 from eprok.core.errors import Forbidden, ValidationFailed
 from eprok.notifications.models import Notification
-from eprok.notifications.services import notification_mark_all_read, notification_mark_read, notification_send
+from eprok.notifications.services import (
+    notification_mark_all_read,
+    notification_mark_read,
+    notification_send,
+    notification_send_many,
+)
 
 
 def test_it_sends_a_notification_and_audits_it(personas, audit_events):
@@ -101,3 +106,26 @@ def test_marking_all_read_with_nothing_unread_writes_nothing(personas, audit_eve
 def test_nobody_marks_anothers_notifications_read(personas):
     with pytest.raises(Forbidden):
         notification_mark_all_read(recipient=personas.investigator, actor=personas.superior)
+
+
+def test_a_fan_out_is_one_insert_and_one_audit_event(personas, audit_events):
+    sent = notification_send_many(
+        messages=[(personas.investigator, "Xüsusi məlumat"), (personas.superior, "Специальное сообщение")],
+        url="/special/",
+        level="warning",
+        actor=None,
+    )
+    assert [n.recipient for n in sent] == [personas.investigator, personas.superior]
+    assert Notification.objects.get(recipient=personas.superior).title == "Специальное сообщение"
+    (event,) = audit_events("notifications.notification.sent")
+    data = json.loads(event.data)
+    assert data["count"] == 2 and data["recipients"] == [personas.investigator.pk, personas.superior.pk]
+
+
+def test_a_fan_out_with_an_empty_title_writes_nothing(personas, audit_events):
+    with pytest.raises(ValidationFailed):
+        notification_send_many(
+            messages=[(personas.investigator, "Bir"), (personas.superior, " ")], actor=None
+        )
+    assert not Notification.objects.exists() and audit_events() == []
+    assert notification_send_many(messages=[], actor=None) == []

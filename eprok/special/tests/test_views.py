@@ -420,11 +420,14 @@ def test_a_region_of_the_map_links_to_its_reports(client, people, report):
 def test_duty_prosecutors_share_one_rendered_board_and_each_read_is_audited(
     client, people, make_report, audit_events, monkeypatch
 ):
+    from typing import cast
+
+    from eprok.org.models import Employee
     from eprok.org.roles import Clearance, Role
     from eprok.org.tests.factories import EmployeeFactory, RoleAssignmentFactory
 
     report = make_report()
-    second = EmployeeFactory(unit=people.duty.unit, clearance=Clearance.SECRET)
+    second = cast(Employee, EmployeeFactory(unit=people.duty.unit, clearance=Clearance.SECRET))
     RoleAssignmentFactory(employee=second, role=Role.DUTY_PROSECUTOR, unit=people.duty.unit)
     login_as(client, people.duty)
     first = client.get(BOARD, headers=HTMX)

@@ -16,6 +16,7 @@ SCENARIO_MODULES = [
     "bench.scenarios.appeals",
     "bench.scenarios.search",
     "bench.scenarios.documents",
+    "bench.scenarios.special",
 ]
 
 

@@ -171,7 +171,8 @@ class ReportFilterIn(Schema):
 
 class BoardOut(Schema):
     version: str = Field(..., description="Changes whenever the board changes; poll until it differs.")
-    unacknowledged: list[ReportOut]
+    unacknowledged: list[ReportOut] = Field(..., description="Newest first, at most 100.")
+    waiting_count: int = Field(..., description="All the reports waiting for acknowledgement.")
     recent: list[ReportOut]
 
 
@@ -409,6 +410,7 @@ def console_board(request: HttpRequest, filters: Query[ReportFilterIn]) -> Any:
     return {
         "version": board.version,
         "unacknowledged": [_summary(report) for report in board.unacknowledged],
+        "waiting_count": board.waiting_count,
         "recent": [_summary(report) for report in board.recent],
     }
 

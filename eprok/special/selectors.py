@@ -150,27 +150,36 @@ class Board:
     version: str
     now: dt.datetime
     numbers: list[str] = field(default_factory=list)
+    waiting_count: int = 0  # all waiting, when more wait than the board lists
 
 
 def console_board(
     *, user: Any, filters: ReportFilters, now: dt.datetime | None = None, version: str | None = None
 ) -> Board:
-    """What the console shows: every delivered report waiting for acknowledgement (oldest first), then the
-    reports of the last 24 hours (newest first), within the filters. `version`: already read by the caller."""
+    """What the console shows: the delivered reports waiting for acknowledgement, newest first (a new report
+    always comes on top, however many wait; the count is of all of them), then the other reports of the last
+    24 hours, newest first, within the filters. `version`: already read by the caller."""
     now = now or timezone.now()
     version = version if version is not None else console_version(user=user, now=now)
     delivered = filtered(access.visible_to(user), filters).filter(delivered_at__isnull=False)
     delivered = delivered.select_related("incident_type", "reporting_unit", "acknowledged_by")
-    waiting = list(
-        delivered.filter(status=ReportStatus.SUBMITTED).order_by("delivered_at", "id")[:CONSOLE_LIMIT]
-    )
+    waiting_all = delivered.filter(status=ReportStatus.SUBMITTED)
+    waiting = list(waiting_all.order_by("-delivered_at", "-id")[:CONSOLE_LIMIT])
+    waiting_count = waiting_all.count() if len(waiting) == CONSOLE_LIMIT else len(waiting)
     recent = list(
         delivered.filter(delivered_at__gte=now - CONSOLE_RECENT)
         .exclude(status=ReportStatus.SUBMITTED)
         .order_by("-delivered_at", "-id")[:CONSOLE_LIMIT]
     )
     numbers = [report.number for report in waiting + recent]
-    return Board(unacknowledged=waiting, recent=recent, version=version, now=now, numbers=numbers)
+    return Board(
+        unacknowledged=waiting,
+        recent=recent,
+        version=version,
+        now=now,
+        numbers=numbers,
+        waiting_count=waiting_count,
+    )
 
 
 # --- the daily digest ---------------------------------------------------------------------------------------

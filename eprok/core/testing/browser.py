@@ -7,9 +7,10 @@ prepared once is cheaper than one per module.
 No live_server: it flushes the database between tests, and the audit table refuses that. The
 server is a gunicorn subprocess on a throwaway SQLite file, prepared with `migrate`, the
 structure seed (when that command exists) and `e2e_fixture`: the auditor of the first journey and,
-once the structure is seeded, the casework employees of unit baku-xetai (CASEWORK_EMPLOYEES), each
-with a password and TOTP secret of their own. Its socket is bound here and handed over by file
-descriptor, so requests simply queue until the worker is up: no port race, no sleeps.
+once the structure is seeded, the journeys' employees (CASEWORK_EMPLOYEES), each with a password
+and TOTP secret of their own. Its socket is bound here and handed over by file descriptor, so
+requests simply queue until the worker is up: no port race, no sleeps. A task worker (`db_worker`)
+runs next to it on the same database, so queued tasks (e.g. special reports' delivery) are done.
 """
 
 from __future__ import annotations
@@ -46,13 +47,18 @@ CHROMIUM_ARGS = [
 AXE_JS = Path(settings.BASE_DIR) / "eprok" / "core" / "static" / "vendor" / "axe" / "axe.min.js"
 
 
-# The casework journey's employees: key -> (login, last name, first name, ROLE:UNIT grants), all in
-# unit baku-xetai of the structure seed. The supervisor approves the indictment, so is not on the team.
+# The journeys' employees: key -> (login, last name, first name, ROLE:UNIT grants), each placed in the
+# unit of their first grant (baku-xetai of the structure seed, unless said otherwise). The supervisor
+# approves the indictment, so is not on the team.
 CASEWORK_UNIT = "baku-xetai"
 CASEWORK_EMPLOYEES: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
     "registrar": ("e2e.registrar", "Həsənova", "Leyla", (f"register_materials:{CASEWORK_UNIT}",)),
     "investigator": ("e2e.investigator", "Quliyev", "Rauf", (f"investigate:{CASEWORK_UNIT}",)),
     "supervisor": ("e2e.supervisor", "Məmmədov", "Tofiq", (f"supervise:{CASEWORK_UNIT}",)),
+    # The special reports' journey: the district's reporting officer and the duty prosecutor of the General
+    # Prosecutor's Office.
+    "special_reporter": ("e2e.special.reporter", "Rzayev", "Elçin", (f"report_special:{CASEWORK_UNIT}",)),
+    "duty_prosecutor": ("e2e.duty", "Nəsirova", "Günel", ("duty_prosecutor:gpo",)),
 }
 
 
@@ -131,7 +137,7 @@ def _casework_users(env: dict[str, str]) -> dict[str, E2EUser]:
             "--username",
             username,
             "--unit",
-            CASEWORK_UNIT,
+            grants[0].partition(":")[2],
             "--last-name",
             last_name,
             "--first-name",
@@ -240,6 +246,23 @@ def e2e_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[E2EServer]:
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+    # The task worker next to it, as in production (e.g. the special reports' delivery to the duty console).
+    worker_log = (workdir / "db_worker.log").open("w")
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "manage.py",
+            "db_worker",
+            "--interval",
+            "0.2",
+            "--no-startup-delay",
+            "--no-reload",
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=worker_log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         try:
@@ -248,6 +271,8 @@ def e2e_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[E2EServer]:
         except Exception as exc:
             process.terminate()
             process.wait(timeout=30)
+            worker.terminate()
+            worker.wait(timeout=30)
             raise RuntimeError(
                 f"the e2e server did not start: {exc}\n{(workdir / 'gunicorn.log').read_text()}"
             ) from exc
@@ -255,14 +280,16 @@ def e2e_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[E2EServer]:
             url=url, username=username, password=password, totp_secret=secret, users=users, env=env
         )
     finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        for child in (process, worker):
+            if child.poll() is None:
+                child.terminate()
+                try:
+                    child.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    child.kill()
         listener.close()
         log.close()
+        worker_log.close()
 
 
 @pytest.fixture(scope="session")

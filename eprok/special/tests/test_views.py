@@ -444,3 +444,17 @@ def test_duty_prosecutors_share_one_rendered_board_and_each_read_is_audited(
     login_as(client, people.reader)
     theirs = client.get(BOARD, headers=HTMX).content.decode()
     assert report.number in theirs and "ack-" not in theirs
+
+
+def test_a_new_report_comes_on_top_however_many_wait(client, people, make_report, monkeypatch):
+    from eprok.special import selectors as board_selectors
+
+    monkeypatch.setattr(board_selectors, "CONSOLE_LIMIT", 3)
+    for _ in range(4):
+        make_report()
+    newest = make_report()
+    login_as(client, people.duty)
+    html = client.get(BOARD, headers=HTMX).content.decode()
+    assert 'data-unacknowledged="5"' in html  # every waiting report is counted
+    assert html.index(newest.number) < html.index("</tbody>")  # and the newest is listed
+    assert html.count('class="eprok-console-row') == 3

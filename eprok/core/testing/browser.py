@@ -187,6 +187,26 @@ def sign_in(page: Any, *, username: str, password: str, totp_secret: str) -> Non
     expect(page).to_have_url(my_work_url())
 
 
+def assert_accessible(page: Any, name: str) -> None:
+    """axe-core (loaded by each context's init script, AXE_JS): no serious or critical violation."""
+    page.wait_for_load_state("networkidle")
+    result = page.evaluate(
+        """async () => {
+            const results = await axe.run(document, {resultTypes: ["violations"]});
+            return results.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                targets: v.nodes.slice(0, 5).map(n => n.target.join(" ") + " " + n.failureSummary),
+            }));
+        }"""
+    )
+    violations = [
+        f"{v['impact']}: {v['id']} ({v['help']}) at {', '.join(v['targets'])}"
+        for v in result
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert not violations, f"axe on {name}:\n" + "\n".join(violations)
+
+
 def my_work_url() -> re.Pattern[str]:
     """The full URL of "My work", the site's root: a pattern ending in "/$" alone would match every page."""
     return re.compile(r"^https?://[^/]+" + re.escape(reverse("core:my_work")) + "$")

@@ -15,6 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from eprok.contact.tests.browser.conftest import ContactServer
+from eprok.core.testing.browser import assert_accessible
 from eprok.core.testing.browser import sign_in as browser_sign_in
 from eprok.core.tests.browser.conftest import AXE_JS
 from simulators.pbx import PbxSimulator, http_transport
@@ -32,22 +33,6 @@ def t(text: str) -> str:
 
 def optional(label: str) -> str:
     return f"{t(label)} ({t('optional')})"
-
-
-def assert_accessible(page: Any, name: str) -> None:
-    result = page.evaluate(
-        """async () => {
-            const results = await axe.run(document, {resultTypes: ["violations"]});
-            return results.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-                targets: v.nodes.slice(0, 5).map(n => n.target.join(" "))}));
-        }"""
-    )
-    serious = [
-        f"{v['impact']}: {v['id']} ({v['help']}) at {v['targets']}"
-        for v in result
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert not serious, f"axe on {name}:\n" + "\n".join(serious)
 
 
 def sign_in(browser: Any, server: ContactServer) -> Any:

@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
 from eprok.cases.terms import DETENTION_RULE
+from eprok.core.testing.browser import assert_accessible
 from eprok.core.testing.browser import sign_in as browser_sign_in
 from eprok.core.tests.browser.conftest import AXE_JS, E2EServer, E2EUser
 
@@ -82,29 +83,6 @@ def rule_line(code: str) -> str:
         "name": rule[f"name_{LANGUAGE}"],
         "source": rule["legal_source"],
     }
-
-
-def assert_accessible(page: Any, name: str) -> None:
-    """axe-core (loaded by the context's init script): no serious or critical violation.
-
-    Run once the page has settled (a navigation or an htmx swap still under way would take the
-    document away from under axe on a busy machine)."""
-    page.wait_for_load_state("networkidle")
-    result = page.evaluate(
-        """async () => {
-            const results = await axe.run(document, {resultTypes: ["violations"]});
-            return results.violations.map(v => ({
-                id: v.id, impact: v.impact, help: v.help,
-                targets: v.nodes.slice(0, 5).map(n => n.target.join(" ") + " " + n.failureSummary),
-            }));
-        }"""
-    )
-    violations = [
-        f"{v['impact']}: {v['id']} ({v['help']}) at {', '.join(v['targets'])}"
-        for v in result
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert not violations, f"axe on {name}:\n" + "\n".join(violations)
 
 
 @pytest.fixture

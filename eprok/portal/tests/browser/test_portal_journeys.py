@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
+from eprok.core.testing.browser import assert_accessible
 from eprok.core.testing.browser import sign_in as browser_sign_in
 from eprok.core.tests.browser.conftest import AXE_JS, E2EServer, _manage
 from eprok.portal.tests.browser.conftest import PortalServer
@@ -51,24 +52,6 @@ def tick(page: Any, label: str) -> None:
 
     page.locator("label.usa-checkbox__label", has_text=label).click()
     expect(page.get_by_label(label)).to_be_checked()
-
-
-def assert_accessible(page: Any, name: str) -> None:
-    result = page.evaluate(
-        """async () => {
-            const results = await axe.run(document, {resultTypes: ["violations"]});
-            return results.violations.map(v => ({
-                id: v.id, impact: v.impact, help: v.help,
-                targets: v.nodes.slice(0, 5).map(n => n.target.join(" ") + " " + n.failureSummary),
-            }));
-        }"""
-    )
-    violations = [
-        f"{v['impact']}: {v['id']} ({v['help']}) at {', '.join(v['targets'])}"
-        for v in result
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert not violations, f"axe on {name}:\n" + "\n".join(violations)
 
 
 # --- the server's database -------------------------------------------------------------------------

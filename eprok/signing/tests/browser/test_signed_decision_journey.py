@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from eprok.core.testing.browser import AXE_JS, E2EServer, _manage
+from eprok.core.testing.browser import AXE_JS, E2EServer, _manage, assert_accessible
 from eprok.core.testing.browser import sign_in as browser_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -62,16 +62,6 @@ def sign_in(chromium: Any, server: E2EServer, key: str) -> Any:
     page.set_default_timeout(20_000)
     browser_sign_in(page, username=user.username, password=user.password, totp_secret=user.totp_secret)
     return page
-
-
-def assert_accessible(page: Any, name: str) -> None:
-    page.wait_for_load_state("networkidle")
-    violations = page.evaluate(
-        """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
-            .filter(v => v.impact === "serious" || v.impact === "critical")
-            .map(v => v.id + ": " + v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(", "))"""
-    )
-    assert not violations, f"axe on {name}: {violations}"
 
 
 @pytest.fixture(scope="module")

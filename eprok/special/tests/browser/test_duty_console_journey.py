@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from eprok.core.testing.browser import AXE_JS, E2EServer, E2EUser
+from eprok.core.testing.browser import AXE_JS, E2EServer, E2EUser, assert_accessible
 from eprok.core.testing.browser import sign_in as browser_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -53,26 +53,6 @@ def local_minute(moment: dt.datetime) -> str:
 def fact(page: Any, term: str) -> Any:
     """The value (<dd>) of a fact of a card (<dl class="eprok-facts">)."""
     return page.locator(f'dl.eprok-facts dt:text-is("{term}") + dd').first
-
-
-def assert_accessible(page: Any, name: str) -> None:
-    """axe-core (loaded by the context's init script): no serious or critical violation."""
-    page.wait_for_load_state("networkidle")
-    result = page.evaluate(
-        """async () => {
-            const results = await axe.run(document, {resultTypes: ["violations"]});
-            return results.violations.map(v => ({
-                id: v.id, impact: v.impact, help: v.help,
-                targets: v.nodes.slice(0, 5).map(n => n.target.join(" ") + " " + n.failureSummary),
-            }));
-        }"""
-    )
-    violations = [
-        f"{v['impact']}: {v['id']} ({v['help']}) at {', '.join(v['targets'])}"
-        for v in result
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert not violations, f"axe on {name}:\n" + "\n".join(violations)
 
 
 @pytest.fixture

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "eprok.drafting",
     "eprok.special",
     "eprok.training",
+    "eprok.learning",
 ]
 
 MIDDLEWARE = [

@@ -48,6 +48,16 @@ class Unit(TranslatedNameMixin, TimeStampedModel):
     sort_order = models.PositiveIntegerField(_("order"), default=0)
     district_code = models.CharField(_("district code"), max_length=16, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # The head of the unit: sees the training record of the unit's employees and is the superior of its
+    # employees (the head's own superior is the head of the parent unit).
+    head = models.ForeignKey(
+        "org.Employee",
+        verbose_name=_("head of the unit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="headed_units",
+    )
 
     class Meta:
         verbose_name = _("unit")

@@ -23,6 +23,8 @@ class ThematicArea(TranslatedNameMixin, TimeStampedModel):
 
     code = models.SlugField(_("code"), max_length=64, unique=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # A mandatory area: every employee should be trained in it each year (the coverage analysis counts it).
+    is_mandatory = models.BooleanField(_("mandatory for every employee each year"), default=False)
     sort_order = models.PositiveIntegerField(_("order"), default=0)
 
     class Meta:
@@ -63,6 +65,20 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 EDITABLE_STATUSES = frozenset({EventStatus.DRAFT, EventStatus.PUBLISHED})
 
 
+class MeetingProvider(models.TextChoices):
+    """Who hosts the live session of an online or mixed event (see eprok.training.meetings)."""
+
+    JITSI = "jitsi", _("Jitsi (link without an account)")
+    ZOOM = "zoom", _("Zoom")
+
+
+class MeetingStatus(models.TextChoices):
+    NONE = "none", _("No meeting")
+    PENDING = "pending", _("Being created")
+    CREATED = "created", _("Created")
+    FAILED = "failed", _("Creation failed")
+
+
 class TrainingEvent(PublicIdModel):
     """One training event: what, when, where, by whom it is organised, and for how many academic hours."""
 
@@ -92,6 +108,50 @@ class TrainingEvent(PublicIdModel):
         settings.AUTH_USER_MODEL, verbose_name=_("entered by"), on_delete=models.PROTECT, related_name="+"
     )
     cancellation_reason = models.TextField(_("reason for cancellation"), blank=True)
+    # The live session, when the event has one created through a meeting provider.
+    meeting_provider = models.CharField(
+        _("meeting provider"), max_length=16, choices=MeetingProvider.choices, blank=True
+    )
+    meeting_status = models.CharField(
+        _("meeting status"), max_length=16, choices=MeetingStatus.choices, default=MeetingStatus.NONE
+    )
+    meeting_id = models.CharField(_("meeting identifier"), max_length=128, blank=True)
+    meeting_url = models.URLField(_("join link"), max_length=500, blank=True)
+    meeting_attempts = models.PositiveSmallIntegerField(_("creation attempts"), default=0)
+    meeting_error = models.CharField(_("last error of the provider"), max_length=500, blank=True)
+    meeting_retry_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    attendance_fetched_at = models.DateTimeField(
+        _("attendance taken from the provider at"), null=True, blank=True
+    )
+    # The protocol (report) of a held event: what was done, the results and conclusions.
+    protocol = models.TextField(_("protocol"), blank=True)
+    protocol_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("protocol written by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    protocol_at = models.DateTimeField(_("protocol written at"), null=True, blank=True)
+    # A course (with its quiz) listeners take after the event; completing it earns the certificate.
+    follow_up_course = models.ForeignKey(
+        "learning.Course",
+        verbose_name=_("follow-up course"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
+    # The item of an approved thematic plan this event carries out.
+    plan_item = models.ForeignKey(
+        "training.PlanItem",
+        verbose_name=_("item of the thematic plan"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
 
     class Meta:
         verbose_name = _("training event")
@@ -113,6 +173,10 @@ class TrainingEvent(PublicIdModel):
                 condition=Q(format__in=EventFormat.values), name="trainingevent_format_valid"
             ),
             models.CheckConstraint(condition=Q(hours__gt=0), name="trainingevent_hours_positive"),
+            models.CheckConstraint(
+                condition=Q(meeting_status__in=MeetingStatus.values),
+                name="trainingevent_meeting_status_valid",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -245,3 +309,127 @@ class Attendance(TimeStampedModel):
                 condition=Q(method__in=AttendanceMethod.values), name="attendance_method_valid"
             ),
         ]
+
+
+class Evaluation(TimeStampedModel):
+    """A listener's evaluation of an event they attended: marks from 1 to 5 and an optional comment."""
+
+    event = models.ForeignKey(
+        TrainingEvent, verbose_name=_("event"), on_delete=models.CASCADE, related_name="evaluations"
+    )
+    employee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("listener"), on_delete=models.PROTECT, related_name="+"
+    )
+    content_score = models.PositiveSmallIntegerField(_("content"))
+    trainer_score = models.PositiveSmallIntegerField(_("trainers"))
+    organisation_score = models.PositiveSmallIntegerField(_("organisation"))
+    usefulness_score = models.PositiveSmallIntegerField(_("usefulness for the work"))
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "employee"], name="evaluation_unique"),
+            models.CheckConstraint(
+                condition=Q(content_score__gte=1, content_score__lte=5)
+                & Q(trainer_score__gte=1, trainer_score__lte=5)
+                & Q(organisation_score__gte=1, organisation_score__lte=5)
+                & Q(usefulness_score__gte=1, usefulness_score__lte=5),
+                name="evaluation_scores_1_to_5",
+            ),
+        ]
+
+    @property
+    def average(self) -> float:
+        return (self.content_score + self.trainer_score + self.organisation_score + self.usefulness_score) / 4
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Sent to the Centre")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned for changes")
+
+
+PLAN_TRANSITIONS: dict[str, frozenset[str]] = {
+    PlanStatus.DRAFT: frozenset({PlanStatus.SUBMITTED}),
+    PlanStatus.SUBMITTED: frozenset({PlanStatus.APPROVED, PlanStatus.RETURNED}),
+    PlanStatus.RETURNED: frozenset({PlanStatus.SUBMITTED}),
+    PlanStatus.APPROVED: frozenset(),
+}
+PLAN_EDITABLE = frozenset({PlanStatus.DRAFT, PlanStatus.RETURNED})
+
+
+class ThematicPlan(PublicIdModel):
+    """A subordinate office's quarterly thematic plan of training, sent to the Centre for approval."""
+
+    unit = models.ForeignKey("org.Unit", verbose_name=_("office"), on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=PlanStatus.choices, default=PlanStatus.DRAFT
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("drawn up by"), on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_comment = models.TextField(_("comment of the Centre"), blank=True)
+
+    class Meta:
+        verbose_name = _("thematic plan")
+        verbose_name_plural = _("thematic plans")
+        ordering = ["-year", "-quarter", "unit__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year", "quarter"], name="thematicplan_unique"),
+            models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="thematicplan_quarter"),
+            models.CheckConstraint(
+                condition=Q(status__in=PlanStatus.values), name="thematicplan_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.year}/Q{self.quarter}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("training:plan", args=[self.public_id])
+
+
+class PlanItem(TimeStampedModel):
+    """One planned training of a thematic plan: topic, area, kind, month, hours and audience."""
+
+    plan = models.ForeignKey(
+        ThematicPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="items"
+    )
+    area = models.ForeignKey(
+        ThematicArea, verbose_name=_("thematic area"), on_delete=models.PROTECT, related_name="+"
+    )
+    topic = models.CharField(_("topic"), max_length=255)
+    kind = models.CharField(_("kind of event"), max_length=32, choices=EventKind.choices)
+    month = models.PositiveSmallIntegerField(_("month"))
+    hours = models.DecimalField(_("academic hours"), max_digits=5, decimal_places=1)
+    audience = models.CharField(_("listeners"), max_length=255, blank=True)
+    trainer = models.CharField(_("trainer"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("item of a thematic plan")
+        verbose_name_plural = _("items of thematic plans")
+        ordering = ["month", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="planitem_month"),
+            models.CheckConstraint(condition=Q(hours__gt=0), name="planitem_hours_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.topic

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,35 +14,62 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_at', models.DateTimeField(db_index=True, verbose_name='time')),
-                ('actor_name', models.CharField(blank=True, max_length=255, verbose_name='actor name')),
-                ('actor_unit', models.CharField(blank=True, max_length=255, verbose_name='actor unit')),
-                ('actor_unit_id', models.BigIntegerField(blank=True, db_index=True, null=True, verbose_name='actor unit id')),
-                ('action', models.CharField(db_index=True, max_length=100, verbose_name='action')),
-                ('target_type', models.CharField(blank=True, max_length=64, verbose_name='object type')),
-                ('target_id', models.CharField(blank=True, max_length=64, verbose_name='object id')),
-                ('target_repr', models.CharField(blank=True, max_length=255, verbose_name='object')),
-                ('related_type', models.CharField(blank=True, max_length=64, verbose_name='related object type')),
-                ('related_id', models.CharField(blank=True, max_length=64, verbose_name='related object id')),
-                ('changes', models.TextField(blank=True, default='', verbose_name='changes')),
-                ('data', models.TextField(blank=True, default='', verbose_name='data')),
-                ('purpose', models.CharField(blank=True, max_length=255, verbose_name='purpose')),
-                ('source', models.CharField(default='web', max_length=16, verbose_name='source')),
-                ('request_id', models.CharField(blank=True, max_length=64, verbose_name='request id')),
-                ('ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP address')),
-                ('user_agent', models.CharField(blank=True, max_length=300, verbose_name='user agent')),
-                ('prev_hash', models.CharField(max_length=64, verbose_name='previous hash')),
-                ('hash', models.CharField(max_length=64, unique=True, verbose_name='hash')),
-                ('actor', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("occurred_at", models.DateTimeField(db_index=True, verbose_name="time")),
+                ("actor_name", models.CharField(blank=True, max_length=255, verbose_name="actor name")),
+                ("actor_unit", models.CharField(blank=True, max_length=255, verbose_name="actor unit")),
+                (
+                    "actor_unit_id",
+                    models.BigIntegerField(
+                        blank=True, db_index=True, null=True, verbose_name="actor unit id"
+                    ),
+                ),
+                ("action", models.CharField(db_index=True, max_length=100, verbose_name="action")),
+                ("target_type", models.CharField(blank=True, max_length=64, verbose_name="object type")),
+                ("target_id", models.CharField(blank=True, max_length=64, verbose_name="object id")),
+                ("target_repr", models.CharField(blank=True, max_length=255, verbose_name="object")),
+                (
+                    "related_type",
+                    models.CharField(blank=True, max_length=64, verbose_name="related object type"),
+                ),
+                ("related_id", models.CharField(blank=True, max_length=64, verbose_name="related object id")),
+                ("changes", models.TextField(blank=True, default="", verbose_name="changes")),
+                ("data", models.TextField(blank=True, default="", verbose_name="data")),
+                ("purpose", models.CharField(blank=True, max_length=255, verbose_name="purpose")),
+                ("source", models.CharField(default="web", max_length=16, verbose_name="source")),
+                ("request_id", models.CharField(blank=True, max_length=64, verbose_name="request id")),
+                ("ip", models.GenericIPAddressField(blank=True, null=True, verbose_name="IP address")),
+                ("user_agent", models.CharField(blank=True, max_length=300, verbose_name="user agent")),
+                ("prev_hash", models.CharField(max_length=64, verbose_name="previous hash")),
+                ("hash", models.CharField(max_length=64, unique=True, verbose_name="hash")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="actor",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'audit event',
-                'verbose_name_plural': 'audit events',
-                'ordering': ['-id'],
-                'indexes': [models.Index(fields=['target_type', 'target_id'], name='audit_target'), models.Index(fields=['actor', 'occurred_at'], name='audit_actor_time')],
+                "verbose_name": "audit event",
+                "verbose_name_plural": "audit events",
+                "ordering": ["-id"],
+                "indexes": [
+                    models.Index(fields=["target_type", "target_id"], name="audit_target"),
+                    models.Index(fields=["actor", "occurred_at"], name="audit_actor_time"),
+                ],
             },
         ),
     ]

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,186 +15,383 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='CaseParty',
+            name="CaseParty",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('role', models.CharField(choices=[('applicant', 'Applicant'), ('victim', 'Victim'), ('suspect', 'Suspect'), ('accused', 'Accused'), ('witness', 'Witness'), ('civil_plaintiff', 'Civil plaintiff'), ('civil_defendant', 'Civil defendant'), ('representative', 'Representative'), ('defence_counsel', 'Defence counsel')], max_length=24, verbose_name='role')),
-                ('since', models.DateField(verbose_name='since')),
-                ('until', models.DateField(blank=True, null=True, verbose_name='until')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("applicant", "Applicant"),
+                            ("victim", "Victim"),
+                            ("suspect", "Suspect"),
+                            ("accused", "Accused"),
+                            ("witness", "Witness"),
+                            ("civil_plaintiff", "Civil plaintiff"),
+                            ("civil_defendant", "Civil defendant"),
+                            ("representative", "Representative"),
+                            ("defence_counsel", "Defence counsel"),
+                        ],
+                        max_length=24,
+                        verbose_name="role",
+                    ),
+                ),
+                ("since", models.DateField(verbose_name="since")),
+                ("until", models.DateField(blank=True, null=True, verbose_name="until")),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="note")),
             ],
             options={
-                'verbose_name': 'party to a case',
-                'verbose_name_plural': 'parties to cases',
-                'ordering': ['case', 'role', 'pk'],
+                "verbose_name": "party to a case",
+                "verbose_name_plural": "parties to cases",
+                "ordering": ["case", "role", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Instruction',
+            name="Instruction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('text', models.TextField(verbose_name='instruction')),
-                ('due_date', models.DateField(verbose_name='due date')),
-                ('acknowledged_at', models.DateTimeField(blank=True, null=True, verbose_name='acknowledged at')),
-                ('completed_at', models.DateTimeField(blank=True, null=True, verbose_name='carried out at')),
-                ('report', models.TextField(blank=True, verbose_name='report on execution')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("text", models.TextField(verbose_name="instruction")),
+                ("due_date", models.DateField(verbose_name="due date")),
+                (
+                    "acknowledged_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="acknowledged at"),
+                ),
+                ("completed_at", models.DateTimeField(blank=True, null=True, verbose_name="carried out at")),
+                ("report", models.TextField(blank=True, verbose_name="report on execution")),
             ],
             options={
-                'verbose_name': 'instruction',
-                'verbose_name_plural': 'instructions',
-                'ordering': ['case', '-created_at', 'pk'],
+                "verbose_name": "instruction",
+                "verbose_name_plural": "instructions",
+                "ordering": ["case", "-created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='PreventiveMeasure',
+            name="PreventiveMeasure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('kind', models.CharField(choices=[('detention', 'Detention of a suspect'), ('arrest', 'Arrest (custody)'), ('house_arrest', 'House arrest'), ('bail', 'Bail'), ('police_supervision', 'Police supervision'), ('undertaking', 'Written undertaking not to leave'), ('personal_guarantee', 'Personal guarantee')], max_length=24, verbose_name='kind')),
-                ('started_at', models.DateTimeField(verbose_name='started at')),
-                ('rule_code', models.CharField(blank=True, max_length=64, verbose_name='deadline rule')),
-                ('due_at', models.DateTimeField(blank=True, null=True, verbose_name='runs out at')),
-                ('court_decision', models.CharField(blank=True, max_length=200, verbose_name='court decision')),
-                ('ended_at', models.DateTimeField(blank=True, null=True, verbose_name='ended at')),
-                ('end_reason', models.CharField(blank=True, max_length=300, verbose_name='reason for ending')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("detention", "Detention of a suspect"),
+                            ("arrest", "Arrest (custody)"),
+                            ("house_arrest", "House arrest"),
+                            ("bail", "Bail"),
+                            ("police_supervision", "Police supervision"),
+                            ("undertaking", "Written undertaking not to leave"),
+                            ("personal_guarantee", "Personal guarantee"),
+                        ],
+                        max_length=24,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("started_at", models.DateTimeField(verbose_name="started at")),
+                ("rule_code", models.CharField(blank=True, max_length=64, verbose_name="deadline rule")),
+                ("due_at", models.DateTimeField(blank=True, null=True, verbose_name="runs out at")),
+                (
+                    "court_decision",
+                    models.CharField(blank=True, max_length=200, verbose_name="court decision"),
+                ),
+                ("ended_at", models.DateTimeField(blank=True, null=True, verbose_name="ended at")),
+                (
+                    "end_reason",
+                    models.CharField(blank=True, max_length=300, verbose_name="reason for ending"),
+                ),
             ],
             options={
-                'verbose_name': 'preventive measure',
-                'verbose_name_plural': 'preventive measures',
-                'ordering': ['case', 'started_at', 'pk'],
+                "verbose_name": "preventive measure",
+                "verbose_name_plural": "preventive measures",
+                "ordering": ["case", "started_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ProceduralAct',
+            name="ProceduralAct",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('kind', models.CharField(choices=[('decision', 'Decision'), ('protocol', 'Protocol'), ('motion', 'Motion'), ('charge', 'Charge'), ('measure', 'Preventive measure'), ('indictment', 'Indictment'), ('other', 'Other act')], max_length=16, verbose_name='kind')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('act_date', models.DateField(verbose_name='date of the act')),
-                ('body', models.TextField(blank=True, verbose_name='content')),
-                ('event', models.CharField(blank=True, max_length=64, verbose_name='event')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("decision", "Decision"),
+                            ("protocol", "Protocol"),
+                            ("motion", "Motion"),
+                            ("charge", "Charge"),
+                            ("measure", "Preventive measure"),
+                            ("indictment", "Indictment"),
+                            ("other", "Other act"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                ("act_date", models.DateField(verbose_name="date of the act")),
+                ("body", models.TextField(blank=True, verbose_name="content")),
+                ("event", models.CharField(blank=True, max_length=64, verbose_name="event")),
             ],
             options={
-                'verbose_name': 'procedural act',
-                'verbose_name_plural': 'procedural acts',
-                'ordering': ['case', 'act_date', 'pk'],
+                "verbose_name": "procedural act",
+                "verbose_name_plural": "procedural acts",
+                "ordering": ["case", "act_date", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Qualification',
+            name="Qualification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('reference', models.CharField(help_text='Article with parts, e.g. 177.2.3.', max_length=32, verbose_name='reference')),
-                ('is_main', models.BooleanField(default=False, verbose_name='main article')),
-                ('valid_from', models.DateField(verbose_name='qualified on')),
-                ('ended_on', models.DateField(blank=True, null=True, verbose_name='re-qualified on')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "reference",
+                    models.CharField(
+                        help_text="Article with parts, e.g. 177.2.3.", max_length=32, verbose_name="reference"
+                    ),
+                ),
+                ("is_main", models.BooleanField(default=False, verbose_name="main article")),
+                ("valid_from", models.DateField(verbose_name="qualified on")),
+                ("ended_on", models.DateField(blank=True, null=True, verbose_name="re-qualified on")),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
             ],
             options={
-                'verbose_name': 'qualification',
-                'verbose_name_plural': 'qualifications',
-                'ordering': ['case', '-is_main', 'valid_from', 'pk'],
+                "verbose_name": "qualification",
+                "verbose_name_plural": "qualifications",
+                "ordering": ["case", "-is_main", "valid_from", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Suspension',
+            name="Suspension",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('ground', models.CharField(choices=[('53.1.1', 'The person to be charged is not identified (CPC 53.1.1)'), ('53.1.2', 'The accused is hiding or his whereabouts are unknown (CPC 53.1.2)'), ('53.1.3', 'Serious illness of the accused (CPC 53.1.3)'), ('53.1.4', 'The accused is abroad and cannot be brought (CPC 53.1.4)')], max_length=8, verbose_name='ground')),
-                ('started_on', models.DateField(verbose_name='suspended on')),
-                ('ended_on', models.DateField(blank=True, null=True, verbose_name='resumed on')),
-                ('reason', models.TextField(verbose_name='reason')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "ground",
+                    models.CharField(
+                        choices=[
+                            ("53.1.1", "The person to be charged is not identified (CPC 53.1.1)"),
+                            ("53.1.2", "The accused is hiding or his whereabouts are unknown (CPC 53.1.2)"),
+                            ("53.1.3", "Serious illness of the accused (CPC 53.1.3)"),
+                            ("53.1.4", "The accused is abroad and cannot be brought (CPC 53.1.4)"),
+                        ],
+                        max_length=8,
+                        verbose_name="ground",
+                    ),
+                ),
+                ("started_on", models.DateField(verbose_name="suspended on")),
+                ("ended_on", models.DateField(blank=True, null=True, verbose_name="resumed on")),
+                ("reason", models.TextField(verbose_name="reason")),
             ],
             options={
-                'verbose_name': 'suspension',
-                'verbose_name_plural': 'suspensions',
-                'ordering': ['case', 'started_on', 'pk'],
+                "verbose_name": "suspension",
+                "verbose_name_plural": "suspensions",
+                "ordering": ["case", "started_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='TeamMember',
+            name="TeamMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('role', models.CharField(choices=[('lead', 'Investigator in charge'), ('member', 'Member of the investigation team')], default='member', max_length=8, verbose_name='role')),
-                ('removed_at', models.DateTimeField(blank=True, null=True, verbose_name='removed at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("lead", "Investigator in charge"),
+                            ("member", "Member of the investigation team"),
+                        ],
+                        default="member",
+                        max_length=8,
+                        verbose_name="role",
+                    ),
+                ),
+                ("removed_at", models.DateTimeField(blank=True, null=True, verbose_name="removed at")),
             ],
             options={
-                'verbose_name': 'team member',
-                'verbose_name_plural': 'team members',
-                'ordering': ['case', 'role', 'pk'],
+                "verbose_name": "team member",
+                "verbose_name_plural": "team members",
+                "ordering": ["case", "role", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='TermExtension',
+            name="TermExtension",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('step', models.CharField(max_length=32, verbose_name='extension step')),
-                ('length', models.PositiveSmallIntegerField(verbose_name='length')),
-                ('reason', models.TextField(verbose_name='reason')),
-                ('decision_reference', models.CharField(blank=True, max_length=200, verbose_name='decision')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("step", models.CharField(max_length=32, verbose_name="extension step")),
+                ("length", models.PositiveSmallIntegerField(verbose_name="length")),
+                ("reason", models.TextField(verbose_name="reason")),
+                ("decision_reference", models.CharField(blank=True, max_length=200, verbose_name="decision")),
             ],
             options={
-                'verbose_name': 'extension of a term',
-                'verbose_name_plural': 'extensions of terms',
-                'ordering': ['case', 'created_at', 'pk'],
+                "verbose_name": "extension of a term",
+                "verbose_name_plural": "extensions of terms",
+                "ordering": ["case", "created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Transfer',
+            name="Transfer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('reason', models.TextField(verbose_name='reason')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("reason", models.TextField(verbose_name="reason")),
             ],
             options={
-                'verbose_name': 'transfer',
-                'verbose_name_plural': 'transfers',
-                'ordering': ['case', 'created_at', 'pk'],
+                "verbose_name": "transfer",
+                "verbose_name_plural": "transfers",
+                "ordering": ["case", "created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='public identifier')),
-                ('number', models.CharField(max_length=40, unique=True, verbose_name='case number')),
-                ('opened_at', models.DateTimeField(verbose_name='opened at')),
-                ('opening_grounds', models.TextField(verbose_name='grounds for opening')),
-                ('summary', models.TextField(verbose_name='summary')),
-                ('category', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='gravity category')),
-                ('main_article', models.CharField(blank=True, max_length=32, verbose_name='main article')),
-                ('status', models.CharField(choices=[('investigation', 'Under investigation'), ('suspended', 'Suspended'), ('sent_to_court', 'Sent to court with an indictment'), ('terminated', 'Terminated'), ('referred', 'Referred to another body'), ('joined', 'Joined to another case')], default='investigation', max_length=16, verbose_name='status')),
-                ('investigation_due', models.DateField(blank=True, null=True, verbose_name='investigation due')),
-                ('completed_at', models.DateTimeField(blank=True, null=True, verbose_name='completed at')),
-                ('completion_grounds', models.TextField(blank=True, verbose_name='grounds of completion')),
-                ('termination_ground', models.CharField(blank=True, choices=[('39.1.1', 'No event of a crime (CPC 39.1.1)'), ('39.1.2', 'No corpus delicti in the act (CPC 39.1.2)'), ('39.1.3', 'Amnesty act (CPC 39.1.3)'), ('39.1.4', 'Limitation period expired (CPC 39.1.4)'), ('39.1.5', 'Death of the accused (CPC 39.1.5)'), ('40.2', 'Reconciliation with the victim (CPC 40.2)'), ('40.2.1', 'Active remorse (CPC 40.2)'), ('41.1', 'Participation of the accused not proven (CPC 41)')], max_length=8, verbose_name='legal ground of termination')),
-                ('referred_to', models.CharField(blank=True, max_length=200, verbose_name='referred to')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('investigator', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cases_led', to=settings.AUTH_USER_MODEL, verbose_name='investigator in charge')),
-                ('joined_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='joined_cases', to='cases.case', verbose_name='joined into')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "public_id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, unique=True, verbose_name="public identifier"
+                    ),
+                ),
+                ("number", models.CharField(max_length=40, unique=True, verbose_name="case number")),
+                ("opened_at", models.DateTimeField(verbose_name="opened at")),
+                ("opening_grounds", models.TextField(verbose_name="grounds for opening")),
+                ("summary", models.TextField(verbose_name="summary")),
+                (
+                    "category",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="gravity category"),
+                ),
+                ("main_article", models.CharField(blank=True, max_length=32, verbose_name="main article")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("investigation", "Under investigation"),
+                            ("suspended", "Suspended"),
+                            ("sent_to_court", "Sent to court with an indictment"),
+                            ("terminated", "Terminated"),
+                            ("referred", "Referred to another body"),
+                            ("joined", "Joined to another case"),
+                        ],
+                        default="investigation",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "investigation_due",
+                    models.DateField(blank=True, null=True, verbose_name="investigation due"),
+                ),
+                ("completed_at", models.DateTimeField(blank=True, null=True, verbose_name="completed at")),
+                ("completion_grounds", models.TextField(blank=True, verbose_name="grounds of completion")),
+                (
+                    "termination_ground",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("39.1.1", "No event of a crime (CPC 39.1.1)"),
+                            ("39.1.2", "No corpus delicti in the act (CPC 39.1.2)"),
+                            ("39.1.3", "Amnesty act (CPC 39.1.3)"),
+                            ("39.1.4", "Limitation period expired (CPC 39.1.4)"),
+                            ("39.1.5", "Death of the accused (CPC 39.1.5)"),
+                            ("40.2", "Reconciliation with the victim (CPC 40.2)"),
+                            ("40.2.1", "Active remorse (CPC 40.2)"),
+                            ("41.1", "Participation of the accused not proven (CPC 41)"),
+                        ],
+                        max_length=8,
+                        verbose_name="legal ground of termination",
+                    ),
+                ),
+                ("referred_to", models.CharField(blank=True, max_length=200, verbose_name="referred to")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                (
+                    "investigator",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases_led",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="investigator in charge",
+                    ),
+                ),
+                (
+                    "joined_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="joined_cases",
+                        to="cases.case",
+                        verbose_name="joined into",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'criminal case',
-                'verbose_name_plural': 'criminal cases',
-                'ordering': ['-opened_at', '-pk'],
+                "verbose_name": "criminal case",
+                "verbose_name_plural": "criminal cases",
+                "ordering": ["-opened_at", "-pk"],
             },
         ),
     ]

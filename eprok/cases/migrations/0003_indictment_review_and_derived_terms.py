@@ -5,64 +5,92 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0002_initial'),
-        ('materials', '0002_check_rounds_case_number_saved_filters'),
-        ('org', '0003_fill_employee_name_keys'),
+        ("cases", "0002_initial"),
+        ("materials", "0002_check_rounds_case_number_saved_filters"),
+        ("org", "0003_fill_employee_name_keys"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='case',
-            name='case_status_valid',
+            model_name="case",
+            name="case_status_valid",
         ),
         migrations.AddField(
-            model_name='case',
-            name='articles',
-            field=models.CharField(blank=True, max_length=300, verbose_name='articles'),
+            model_name="case",
+            name="articles",
+            field=models.CharField(blank=True, max_length=300, verbose_name="articles"),
         ),
         migrations.AddField(
-            model_name='case',
-            name='in_custody',
-            field=models.BooleanField(default=False, verbose_name='person in custody'),
+            model_name="case",
+            name="in_custody",
+            field=models.BooleanField(default=False, verbose_name="person in custody"),
         ),
         migrations.AddField(
-            model_name='case',
-            name='indictment_submitted_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='indictment submitted at'),
+            model_name="case",
+            name="indictment_submitted_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="indictment submitted at"),
         ),
         migrations.AddField(
-            model_name='case',
-            name='next_due_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='next term runs out at'),
+            model_name="case",
+            name="next_due_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="next term runs out at"),
         ),
         migrations.AddField(
-            model_name='case',
-            name='next_due_key',
-            field=models.CharField(blank=True, max_length=32, verbose_name='next term'),
+            model_name="case",
+            name="next_due_key",
+            field=models.CharField(blank=True, max_length=32, verbose_name="next term"),
         ),
         migrations.AddField(
-            model_name='preventivemeasure',
-            name='term_started_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='term counted from'),
+            model_name="preventivemeasure",
+            name="term_started_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="term counted from"),
         ),
         migrations.AlterField(
-            model_name='case',
-            name='status',
-            field=models.CharField(choices=[('investigation', 'Under investigation'), ('suspended', 'Suspended'), ('indictment', 'Indictment with the supervising prosecutor'), ('sent_to_court', 'Sent to court with an indictment'), ('terminated', 'Terminated'), ('referred', 'Referred to another body'), ('joined', 'Joined to another case')], default='investigation', max_length=16, verbose_name='status'),
+            model_name="case",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("investigation", "Under investigation"),
+                    ("suspended", "Suspended"),
+                    ("indictment", "Indictment with the supervising prosecutor"),
+                    ("sent_to_court", "Sent to court with an indictment"),
+                    ("terminated", "Terminated"),
+                    ("referred", "Referred to another body"),
+                    ("joined", "Joined to another case"),
+                ],
+                default="investigation",
+                max_length=16,
+                verbose_name="status",
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['status', 'next_due_at'], name='case_status_next_due'),
+            model_name="case",
+            index=models.Index(fields=["status", "next_due_at"], name="case_status_next_due"),
         ),
         migrations.AddIndex(
-            model_name='preventivemeasure',
-            index=models.Index(fields=['case', 'ended_at'], name='measure_case_active'),
+            model_name="preventivemeasure",
+            index=models.Index(fields=["case", "ended_at"], name="measure_case_active"),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['investigation', 'suspended', 'indictment', 'sent_to_court', 'terminated', 'referred', 'joined'])), name='case_status_valid'),
+            model_name="case",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "status__in",
+                        [
+                            "investigation",
+                            "suspended",
+                            "indictment",
+                            "sent_to_court",
+                            "terminated",
+                            "referred",
+                            "joined",
+                        ],
+                    )
+                ),
+                name="case_status_valid",
+            ),
         ),
     ]

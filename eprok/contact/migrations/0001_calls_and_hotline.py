@@ -7,308 +7,836 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0004_roles_call_centre_supervisor_hotline_custodian'),
-        ('persons', '0002_person_version_and_identifier_checks'),
+        ("org", "0004_roles_call_centre_supervisor_hotline_custodian"),
+        ("persons", "0002_person_version_and_identifier_checks"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Call',
+            name="Call",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='public identifier')),
-                ('centre', models.CharField(choices=[('961', '961 call centre'), ('161', '161 anti-corruption hotline')], max_length=3, verbose_name='centre')),
-                ('external_id', models.CharField(blank=True, help_text='Unique per system.', max_length=100, verbose_name='call id in the telephony system')),
-                ('direction', models.CharField(choices=[('incoming', 'Incoming'), ('outgoing', 'Outgoing')], default='incoming', max_length=8, verbose_name='direction')),
-                ('caller_number', models.CharField(blank=True, help_text='E.164, e.g. +994501234567.', max_length=20, verbose_name="caller's number")),
-                ('called_number', models.CharField(blank=True, max_length=20, verbose_name='number called')),
-                ('caller_name', models.CharField(blank=True, max_length=200, verbose_name="caller's name")),
-                ('caller_fin', models.CharField(blank=True, max_length=7, verbose_name="caller's FIN")),
-                ('offered_at', models.DateTimeField(verbose_name='rang at')),
-                ('answered_at', models.DateTimeField(blank=True, null=True, verbose_name='answered at')),
-                ('ended_at', models.DateTimeField(blank=True, null=True, verbose_name='ended at')),
-                ('status', models.CharField(choices=[('offered', 'Ringing'), ('answered', 'In conversation'), ('ended', 'Ended, not registered'), ('missed', 'Missed'), ('registered', 'Registered')], default='offered', max_length=12, verbose_name='status')),
-                ('topic', models.CharField(blank=True, max_length=64, verbose_name='topic')),
-                ('summary', models.TextField(blank=True, verbose_name='summary of the conversation')),
-                ('outcome', models.CharField(blank=True, choices=[('information', 'Information given'), ('appeal_registered', 'Appeal registered'), ('crime_report', 'Crime report referred'), ('forwarded', 'Forwarded to another body'), ('hotline_report', 'Hotline report registered'), ('other', 'Other')], max_length=20, verbose_name='outcome')),
-                ('appeal_number', models.CharField(blank=True, help_text='The appeal registered from this call.', max_length=40, verbose_name='appeal number')),
-                ('material_number', models.CharField(blank=True, help_text='The crime report registered from this call.', max_length=40, verbose_name='crime report number')),
-                ('forwarded_to', models.CharField(blank=True, max_length=300, verbose_name='forwarded to')),
-                ('registered_at', models.DateTimeField(blank=True, null=True, verbose_name='registered at')),
-                ('recording_url', models.URLField(blank=True, max_length=500, verbose_name='recording')),
-                ('caller_notified', models.BooleanField(default=False, help_text='The recorded announcement was played before the conversation (call-centre rules).', verbose_name='caller told the call is recorded')),
-                ('recording_retain_until', models.DateField(blank=True, null=True, verbose_name='keep the recording until')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('operator', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='calls_taken', to=settings.AUTH_USER_MODEL, verbose_name='operator')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='calls', to='persons.person', verbose_name='caller in the person registry')),
-                ('registered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='registered by')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='calls', to='org.unit', verbose_name='unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "public_id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, unique=True, verbose_name="public identifier"
+                    ),
+                ),
+                (
+                    "centre",
+                    models.CharField(
+                        choices=[("961", "961 call centre"), ("161", "161 anti-corruption hotline")],
+                        max_length=3,
+                        verbose_name="centre",
+                    ),
+                ),
+                (
+                    "external_id",
+                    models.CharField(
+                        blank=True,
+                        help_text="Unique per system.",
+                        max_length=100,
+                        verbose_name="call id in the telephony system",
+                    ),
+                ),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[("incoming", "Incoming"), ("outgoing", "Outgoing")],
+                        default="incoming",
+                        max_length=8,
+                        verbose_name="direction",
+                    ),
+                ),
+                (
+                    "caller_number",
+                    models.CharField(
+                        blank=True,
+                        help_text="E.164, e.g. +994501234567.",
+                        max_length=20,
+                        verbose_name="caller's number",
+                    ),
+                ),
+                ("called_number", models.CharField(blank=True, max_length=20, verbose_name="number called")),
+                ("caller_name", models.CharField(blank=True, max_length=200, verbose_name="caller's name")),
+                ("caller_fin", models.CharField(blank=True, max_length=7, verbose_name="caller's FIN")),
+                ("offered_at", models.DateTimeField(verbose_name="rang at")),
+                ("answered_at", models.DateTimeField(blank=True, null=True, verbose_name="answered at")),
+                ("ended_at", models.DateTimeField(blank=True, null=True, verbose_name="ended at")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("offered", "Ringing"),
+                            ("answered", "In conversation"),
+                            ("ended", "Ended, not registered"),
+                            ("missed", "Missed"),
+                            ("registered", "Registered"),
+                        ],
+                        default="offered",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("topic", models.CharField(blank=True, max_length=64, verbose_name="topic")),
+                ("summary", models.TextField(blank=True, verbose_name="summary of the conversation")),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("information", "Information given"),
+                            ("appeal_registered", "Appeal registered"),
+                            ("crime_report", "Crime report referred"),
+                            ("forwarded", "Forwarded to another body"),
+                            ("hotline_report", "Hotline report registered"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="outcome",
+                    ),
+                ),
+                (
+                    "appeal_number",
+                    models.CharField(
+                        blank=True,
+                        help_text="The appeal registered from this call.",
+                        max_length=40,
+                        verbose_name="appeal number",
+                    ),
+                ),
+                (
+                    "material_number",
+                    models.CharField(
+                        blank=True,
+                        help_text="The crime report registered from this call.",
+                        max_length=40,
+                        verbose_name="crime report number",
+                    ),
+                ),
+                ("forwarded_to", models.CharField(blank=True, max_length=300, verbose_name="forwarded to")),
+                ("registered_at", models.DateTimeField(blank=True, null=True, verbose_name="registered at")),
+                ("recording_url", models.URLField(blank=True, max_length=500, verbose_name="recording")),
+                (
+                    "caller_notified",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The recorded announcement was played before the conversation (call-centre rules).",
+                        verbose_name="caller told the call is recorded",
+                    ),
+                ),
+                (
+                    "recording_retain_until",
+                    models.DateField(blank=True, null=True, verbose_name="keep the recording until"),
+                ),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                (
+                    "operator",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="calls_taken",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="operator",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="calls",
+                        to="persons.person",
+                        verbose_name="caller in the person registry",
+                    ),
+                ),
+                (
+                    "registered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="registered by",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="calls",
+                        to="org.unit",
+                        verbose_name="unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'call',
-                'verbose_name_plural': 'calls',
-                'ordering': ['-offered_at', '-pk'],
+                "verbose_name": "call",
+                "verbose_name_plural": "calls",
+                "ordering": ["-offered_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='HotlineReport',
+            name="HotlineReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='public identifier')),
-                ('number', models.CharField(max_length=40, unique=True, verbose_name='register number')),
-                ('channel', models.CharField(choices=[('phone', 'Telephone (161)'), ('web', 'Web portal'), ('email', 'E-mail'), ('letter', 'Letter')], max_length=8, verbose_name='channel')),
-                ('received_at', models.DateTimeField(verbose_name='received at')),
-                ('sector', models.CharField(blank=True, max_length=64, verbose_name='sector')),
-                ('corruption_type', models.CharField(blank=True, choices=[('bribery', 'Bribery'), ('abuse_of_office', 'Abuse of office'), ('embezzlement', 'Embezzlement or misappropriation'), ('extortion', 'Extortion'), ('conflict_of_interest', 'Conflict of interest'), ('nepotism', 'Nepotism'), ('other', 'Other')], max_length=24, verbose_name='type of corruption')),
-                ('place', models.CharField(blank=True, max_length=300, verbose_name='place')),
-                ('text', models.TextField(verbose_name='what was reported')),
-                ('identity_held', models.BooleanField(default=False, verbose_name='identity held by the custodian')),
-                ('status', models.CharField(choices=[('received', 'Received'), ('in_review', 'Under review'), ('material', 'Crime report registered for a check'), ('forwarded', 'Forwarded to the competent agency'), ('explained', 'Information or explanation given')], default='received', max_length=12, verbose_name='status')),
-                ('triaged_at', models.DateTimeField(blank=True, null=True, verbose_name='triaged at')),
-                ('material_number', models.CharField(blank=True, help_text='Set by triage (a).', max_length=40, verbose_name='crime report number')),
-                ('forwarded_to', models.CharField(blank=True, max_length=300, verbose_name='forwarded to')),
-                ('covering_note', models.TextField(blank=True, verbose_name='covering note')),
-                ('explanation', models.TextField(blank=True, verbose_name='information or explanation given')),
-                ('receipt_code_hash', models.CharField(blank=True, max_length=64, verbose_name='receipt code (hash)')),
-                ('language', models.CharField(default='az', max_length=2, verbose_name='language')),
-                ('last_reporter_message_at', models.DateTimeField(blank=True, null=True, verbose_name='reporter last wrote at')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('assignee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='hotline_reports', to=settings.AUTH_USER_MODEL, verbose_name='assigned to')),
-                ('call', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='hotline_report', to='contact.call', verbose_name='call')),
-                ('registered_by', models.ForeignKey(blank=True, help_text='Empty for a report sent through the portal.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='registered by')),
-                ('triaged_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='triaged by')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='hotline_reports', to='org.unit', verbose_name='unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "public_id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, unique=True, verbose_name="public identifier"
+                    ),
+                ),
+                ("number", models.CharField(max_length=40, unique=True, verbose_name="register number")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("phone", "Telephone (161)"),
+                            ("web", "Web portal"),
+                            ("email", "E-mail"),
+                            ("letter", "Letter"),
+                        ],
+                        max_length=8,
+                        verbose_name="channel",
+                    ),
+                ),
+                ("received_at", models.DateTimeField(verbose_name="received at")),
+                ("sector", models.CharField(blank=True, max_length=64, verbose_name="sector")),
+                (
+                    "corruption_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("bribery", "Bribery"),
+                            ("abuse_of_office", "Abuse of office"),
+                            ("embezzlement", "Embezzlement or misappropriation"),
+                            ("extortion", "Extortion"),
+                            ("conflict_of_interest", "Conflict of interest"),
+                            ("nepotism", "Nepotism"),
+                            ("other", "Other"),
+                        ],
+                        max_length=24,
+                        verbose_name="type of corruption",
+                    ),
+                ),
+                ("place", models.CharField(blank=True, max_length=300, verbose_name="place")),
+                ("text", models.TextField(verbose_name="what was reported")),
+                (
+                    "identity_held",
+                    models.BooleanField(default=False, verbose_name="identity held by the custodian"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("received", "Received"),
+                            ("in_review", "Under review"),
+                            ("material", "Crime report registered for a check"),
+                            ("forwarded", "Forwarded to the competent agency"),
+                            ("explained", "Information or explanation given"),
+                        ],
+                        default="received",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("triaged_at", models.DateTimeField(blank=True, null=True, verbose_name="triaged at")),
+                (
+                    "material_number",
+                    models.CharField(
+                        blank=True,
+                        help_text="Set by triage (a).",
+                        max_length=40,
+                        verbose_name="crime report number",
+                    ),
+                ),
+                ("forwarded_to", models.CharField(blank=True, max_length=300, verbose_name="forwarded to")),
+                ("covering_note", models.TextField(blank=True, verbose_name="covering note")),
+                (
+                    "explanation",
+                    models.TextField(blank=True, verbose_name="information or explanation given"),
+                ),
+                (
+                    "receipt_code_hash",
+                    models.CharField(blank=True, max_length=64, verbose_name="receipt code (hash)"),
+                ),
+                ("language", models.CharField(default="az", max_length=2, verbose_name="language")),
+                (
+                    "last_reporter_message_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="reporter last wrote at"),
+                ),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="hotline_reports",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="assigned to",
+                    ),
+                ),
+                (
+                    "call",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="hotline_report",
+                        to="contact.call",
+                        verbose_name="call",
+                    ),
+                ),
+                (
+                    "registered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty for a report sent through the portal.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="registered by",
+                    ),
+                ),
+                (
+                    "triaged_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="triaged by",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="hotline_reports",
+                        to="org.unit",
+                        verbose_name="unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'hotline report',
-                'verbose_name_plural': 'hotline reports',
-                'ordering': ['-received_at', '-pk'],
+                "verbose_name": "hotline report",
+                "verbose_name_plural": "hotline reports",
+                "ordering": ["-received_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='HotlineMessage',
+            name="HotlineMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('side', models.CharField(choices=[('reporter', 'Reporter'), ('staff', 'Investigator')], max_length=8, verbose_name='written by')),
-                ('text', models.TextField(verbose_name='text')),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='staff author')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='messages', to='contact.hotlinereport', verbose_name='hotline report')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "side",
+                    models.CharField(
+                        choices=[("reporter", "Reporter"), ("staff", "Investigator")],
+                        max_length=8,
+                        verbose_name="written by",
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="text")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="staff author",
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="messages",
+                        to="contact.hotlinereport",
+                        verbose_name="hotline report",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'hotline message',
-                'verbose_name_plural': 'hotline messages',
-                'ordering': ['report', 'created_at', 'pk'],
+                "verbose_name": "hotline message",
+                "verbose_name_plural": "hotline messages",
+                "ordering": ["report", "created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='HotlineIdentity',
+            name="HotlineIdentity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('name', models.CharField(blank=True, max_length=200, verbose_name='name')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='phone')),
-                ('email', models.EmailField(blank=True, max_length=200, verbose_name='e-mail')),
-                ('fin', models.CharField(blank=True, max_length=7, verbose_name='FIN')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('report', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='identity', to='contact.hotlinereport', verbose_name='hotline report')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("name", models.CharField(blank=True, max_length=200, verbose_name="name")),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="phone")),
+                ("email", models.EmailField(blank=True, max_length=200, verbose_name="e-mail")),
+                ("fin", models.CharField(blank=True, max_length=7, verbose_name="FIN")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "report",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="identity",
+                        to="contact.hotlinereport",
+                        verbose_name="hotline report",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'identity of a hotline reporter',
-                'verbose_name_plural': 'identities of hotline reporters',
+                "verbose_name": "identity of a hotline reporter",
+                "verbose_name_plural": "identities of hotline reporters",
             },
         ),
         migrations.CreateModel(
-            name='Pbx',
+            name="Pbx",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('centre', models.CharField(choices=[('961', '961 call centre'), ('161', '161 anti-corruption hotline')], max_length=3, verbose_name='centre')),
-                ('secret_hash', models.CharField(blank=True, help_text='Never the secret itself.', max_length=64, verbose_name='SHA-256 of the signing secret')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='pbxs', to='org.unit', verbose_name='unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "centre",
+                    models.CharField(
+                        choices=[("961", "961 call centre"), ("161", "161 anti-corruption hotline")],
+                        max_length=3,
+                        verbose_name="centre",
+                    ),
+                ),
+                (
+                    "secret_hash",
+                    models.CharField(
+                        blank=True,
+                        help_text="Never the secret itself.",
+                        max_length=64,
+                        verbose_name="SHA-256 of the signing secret",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="pbxs",
+                        to="org.unit",
+                        verbose_name="unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'telephony system',
-                'verbose_name_plural': 'telephony systems',
-                'ordering': ['code'],
+                "verbose_name": "telephony system",
+                "verbose_name_plural": "telephony systems",
+                "ordering": ["code"],
             },
         ),
         migrations.AddField(
-            model_name='call',
-            name='pbx',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='calls', to='contact.pbx', verbose_name='telephony system'),
+            model_name="call",
+            name="pbx",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="calls",
+                to="contact.pbx",
+                verbose_name="telephony system",
+            ),
         ),
         migrations.CreateModel(
-            name='PbxOperator',
+            name="PbxOperator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('extension', models.CharField(max_length=20, verbose_name='extension')),
-                ('employee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='operator')),
-                ('pbx', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='operators', to='contact.pbx', verbose_name='telephony system')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("extension", models.CharField(max_length=20, verbose_name="extension")),
+                (
+                    "employee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="operator",
+                    ),
+                ),
+                (
+                    "pbx",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="operators",
+                        to="contact.pbx",
+                        verbose_name="telephony system",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'operator extension',
-                'verbose_name_plural': 'operator extensions',
-                'ordering': ['pbx', 'extension'],
+                "verbose_name": "operator extension",
+                "verbose_name_plural": "operator extensions",
+                "ordering": ["pbx", "extension"],
             },
         ),
         migrations.CreateModel(
-            name='RecordingCopyRequest',
+            name="RecordingCopyRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('requested_at', models.DateTimeField(verbose_name='requested at')),
-                ('requester', models.CharField(max_length=200, verbose_name='requested by')),
-                ('contact', models.CharField(blank=True, help_text='Phone or e-mail.', max_length=200, verbose_name='how to reach the requester')),
-                ('status', models.CharField(choices=[('requested', 'Requested'), ('prepared', 'Copy prepared'), ('handed_over', 'Handed over'), ('refused', 'Refused')], default='requested', max_length=12, verbose_name='status')),
-                ('due', models.DateField(blank=True, null=True, verbose_name='answer due')),
-                ('refusal_reason', models.TextField(blank=True, verbose_name='reason for refusal')),
-                ('prepared_at', models.DateTimeField(blank=True, null=True, verbose_name='prepared at')),
-                ('handed_over_at', models.DateTimeField(blank=True, null=True, verbose_name='handed over at')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('assignee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='recording_copy_requests', to=settings.AUTH_USER_MODEL, verbose_name='responsible')),
-                ('call', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='copy_requests', to='contact.call', verbose_name='call')),
-                ('registered_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='registered by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("requested_at", models.DateTimeField(verbose_name="requested at")),
+                ("requester", models.CharField(max_length=200, verbose_name="requested by")),
+                (
+                    "contact",
+                    models.CharField(
+                        blank=True,
+                        help_text="Phone or e-mail.",
+                        max_length=200,
+                        verbose_name="how to reach the requester",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("requested", "Requested"),
+                            ("prepared", "Copy prepared"),
+                            ("handed_over", "Handed over"),
+                            ("refused", "Refused"),
+                        ],
+                        default="requested",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("due", models.DateField(blank=True, null=True, verbose_name="answer due")),
+                ("refusal_reason", models.TextField(blank=True, verbose_name="reason for refusal")),
+                ("prepared_at", models.DateTimeField(blank=True, null=True, verbose_name="prepared at")),
+                (
+                    "handed_over_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="handed over at"),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="recording_copy_requests",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="responsible",
+                    ),
+                ),
+                (
+                    "call",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="copy_requests",
+                        to="contact.call",
+                        verbose_name="call",
+                    ),
+                ),
+                (
+                    "registered_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="registered by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'request for a recording copy',
-                'verbose_name_plural': 'requests for recording copies',
-                'ordering': ['-requested_at', '-pk'],
+                "verbose_name": "request for a recording copy",
+                "verbose_name_plural": "requests for recording copies",
+                "ordering": ["-requested_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Callback',
+            name="Callback",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('due_at', models.DateTimeField(verbose_name='call back by')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='what to tell the caller')),
-                ('status', models.CharField(choices=[('open', 'To call back'), ('done', 'Called back'), ('cancelled', 'Cancelled')], default='open', max_length=10, verbose_name='status')),
-                ('done_at', models.DateTimeField(blank=True, null=True, verbose_name='called back at')),
-                ('result', models.TextField(blank=True, verbose_name='result')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('assignee', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='callbacks', to=settings.AUTH_USER_MODEL, verbose_name='operator')),
-                ('call', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='callbacks', to='contact.call', verbose_name='call')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='scheduled by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("due_at", models.DateTimeField(verbose_name="call back by")),
+                (
+                    "note",
+                    models.CharField(blank=True, max_length=500, verbose_name="what to tell the caller"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "To call back"),
+                            ("done", "Called back"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="open",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("done_at", models.DateTimeField(blank=True, null=True, verbose_name="called back at")),
+                ("result", models.TextField(blank=True, verbose_name="result")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="callbacks",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="operator",
+                    ),
+                ),
+                (
+                    "call",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="callbacks",
+                        to="contact.call",
+                        verbose_name="call",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="scheduled by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'callback',
-                'verbose_name_plural': 'callbacks',
-                'ordering': ['due_at', 'pk'],
-                'indexes': [models.Index(fields=['assignee', 'status', 'due_at'], name='callback_assignee_due'), models.Index(fields=['status', 'due_at'], name='callback_status_due')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['open', 'done', 'cancelled'])), name='callback_status_valid')],
+                "verbose_name": "callback",
+                "verbose_name_plural": "callbacks",
+                "ordering": ["due_at", "pk"],
+                "indexes": [
+                    models.Index(fields=["assignee", "status", "due_at"], name="callback_assignee_due"),
+                    models.Index(fields=["status", "due_at"], name="callback_status_due"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["open", "done", "cancelled"])),
+                        name="callback_status_valid",
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='hotlinereport',
-            index=models.Index(fields=['unit', '-received_at'], name='hotline_unit_received'),
+            model_name="hotlinereport",
+            index=models.Index(fields=["unit", "-received_at"], name="hotline_unit_received"),
         ),
         migrations.AddIndex(
-            model_name='hotlinereport',
-            index=models.Index(fields=['unit', 'status'], name='hotline_unit_status'),
+            model_name="hotlinereport",
+            index=models.Index(fields=["unit", "status"], name="hotline_unit_status"),
         ),
         migrations.AddIndex(
-            model_name='hotlinereport',
-            index=models.Index(fields=['assignee', 'status'], name='hotline_assignee_status'),
+            model_name="hotlinereport",
+            index=models.Index(fields=["assignee", "status"], name="hotline_assignee_status"),
         ),
         migrations.AddIndex(
-            model_name='hotlinereport',
-            index=models.Index(fields=['sector', 'received_at'], name='hotline_sector_received'),
+            model_name="hotlinereport",
+            index=models.Index(fields=["sector", "received_at"], name="hotline_sector_received"),
         ),
         migrations.AddConstraint(
-            model_name='hotlinereport',
-            constraint=models.UniqueConstraint(condition=models.Q(('receipt_code_hash', ''), _negated=True), fields=('receipt_code_hash',), name='hotline_receipt_code_unique'),
+            model_name="hotlinereport",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("receipt_code_hash", ""), _negated=True),
+                fields=("receipt_code_hash",),
+                name="hotline_receipt_code_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='hotlinereport',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['received', 'in_review', 'material', 'forwarded', 'explained'])), name='hotline_status_valid'),
+            model_name="hotlinereport",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["received", "in_review", "material", "forwarded", "explained"])
+                ),
+                name="hotline_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='hotlinereport',
-            constraint=models.CheckConstraint(condition=models.Q(('channel__in', ['phone', 'web', 'email', 'letter'])), name='hotline_channel_valid'),
+            model_name="hotlinereport",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("channel__in", ["phone", "web", "email", "letter"])),
+                name="hotline_channel_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='hotlinereport',
-            constraint=models.CheckConstraint(condition=models.Q(('corruption_type__in', ['', 'bribery', 'abuse_of_office', 'embezzlement', 'extortion', 'conflict_of_interest', 'nepotism', 'other'])), name='hotline_type_valid'),
+            model_name="hotlinereport",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "corruption_type__in",
+                        [
+                            "",
+                            "bribery",
+                            "abuse_of_office",
+                            "embezzlement",
+                            "extortion",
+                            "conflict_of_interest",
+                            "nepotism",
+                            "other",
+                        ],
+                    )
+                ),
+                name="hotline_type_valid",
+            ),
         ),
         migrations.AddIndex(
-            model_name='hotlinemessage',
-            index=models.Index(fields=['report', 'created_at'], name='hotlinemessage_report_time'),
+            model_name="hotlinemessage",
+            index=models.Index(fields=["report", "created_at"], name="hotlinemessage_report_time"),
         ),
         migrations.AddConstraint(
-            model_name='hotlinemessage',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('author__isnull', True), ('side', 'reporter')), ('side', 'staff'), _connector='OR'), name='hotlinemessage_reporter_has_no_author'),
+            model_name="hotlinemessage",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("author__isnull", True), ("side", "reporter")),
+                    ("side", "staff"),
+                    _connector="OR",
+                ),
+                name="hotlinemessage_reporter_has_no_author",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='pbx',
-            constraint=models.CheckConstraint(condition=models.Q(('centre__in', ['961', '161'])), name='pbx_centre_valid'),
+            model_name="pbx",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("centre__in", ["961", "161"])), name="pbx_centre_valid"
+            ),
         ),
         migrations.AddIndex(
-            model_name='call',
-            index=models.Index(fields=['unit', '-offered_at'], name='call_unit_offered'),
+            model_name="call",
+            index=models.Index(fields=["unit", "-offered_at"], name="call_unit_offered"),
         ),
         migrations.AddIndex(
-            model_name='call',
-            index=models.Index(fields=['unit', 'status'], name='call_unit_status'),
+            model_name="call",
+            index=models.Index(fields=["unit", "status"], name="call_unit_status"),
         ),
         migrations.AddIndex(
-            model_name='call',
-            index=models.Index(fields=['caller_number', '-offered_at'], name='call_caller_number'),
+            model_name="call",
+            index=models.Index(fields=["caller_number", "-offered_at"], name="call_caller_number"),
         ),
         migrations.AddIndex(
-            model_name='call',
-            index=models.Index(fields=['caller_fin'], name='call_caller_fin'),
+            model_name="call",
+            index=models.Index(fields=["caller_fin"], name="call_caller_fin"),
         ),
         migrations.AddIndex(
-            model_name='call',
-            index=models.Index(fields=['operator', '-offered_at'], name='call_operator_offered'),
+            model_name="call",
+            index=models.Index(fields=["operator", "-offered_at"], name="call_operator_offered"),
         ),
         migrations.AddConstraint(
-            model_name='call',
-            constraint=models.UniqueConstraint(condition=models.Q(('external_id', ''), _negated=True), fields=('pbx', 'external_id'), name='call_external_id_unique_per_pbx'),
+            model_name="call",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("external_id", ""), _negated=True),
+                fields=("pbx", "external_id"),
+                name="call_external_id_unique_per_pbx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='call',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['offered', 'answered', 'ended', 'missed', 'registered'])), name='call_status_valid'),
+            model_name="call",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["offered", "answered", "ended", "missed", "registered"])),
+                name="call_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='call',
-            constraint=models.CheckConstraint(condition=models.Q(('centre__in', ['961', '161'])), name='call_centre_valid'),
+            model_name="call",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("centre__in", ["961", "161"])), name="call_centre_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='call',
-            constraint=models.CheckConstraint(condition=models.Q(('outcome__in', ['', 'information', 'appeal_registered', 'crime_report', 'forwarded', 'hotline_report', 'other'])), name='call_outcome_valid'),
+            model_name="call",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "outcome__in",
+                        [
+                            "",
+                            "information",
+                            "appeal_registered",
+                            "crime_report",
+                            "forwarded",
+                            "hotline_report",
+                            "other",
+                        ],
+                    )
+                ),
+                name="call_outcome_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='pbxoperator',
-            constraint=models.UniqueConstraint(fields=('pbx', 'extension'), name='pbxoperator_extension_unique'),
+            model_name="pbxoperator",
+            constraint=models.UniqueConstraint(
+                fields=("pbx", "extension"), name="pbxoperator_extension_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='recordingcopyrequest',
-            index=models.Index(fields=['status', 'due'], name='copyrequest_status_due'),
+            model_name="recordingcopyrequest",
+            index=models.Index(fields=["status", "due"], name="copyrequest_status_due"),
         ),
         migrations.AddConstraint(
-            model_name='recordingcopyrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['requested', 'prepared', 'handed_over', 'refused'])), name='copyrequest_status_valid'),
+            model_name="recordingcopyrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["requested", "prepared", "handed_over", "refused"])),
+                name="copyrequest_status_valid",
+            ),
         ),
     ]

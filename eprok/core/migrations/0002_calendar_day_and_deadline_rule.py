@@ -7,61 +7,146 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0001_azerbaijani_collation'),
+        ("core", "0001_azerbaijani_collation"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DeadlineRule',
+            name="DeadlineRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('name_az', models.CharField(max_length=255, verbose_name='name (Azerbaijani)')),
-                ('name_en', models.CharField(blank=True, max_length=255, verbose_name='name (English)')),
-                ('name_ru', models.CharField(blank=True, max_length=255, verbose_name='name (Russian)')),
-                ('code', models.CharField(help_text='Stable identifier, e.g. cpc.207.check.', max_length=64, unique=True, validators=[django.core.validators.RegexValidator('^[a-z0-9]+(?:[._-][a-z0-9]+)*$')], verbose_name='code')),
-                ('legal_source', models.CharField(max_length=255, verbose_name='legal source')),
-                ('start_event_az', models.CharField(max_length=255, verbose_name='start event (Azerbaijani)')),
-                ('start_event_en', models.CharField(blank=True, max_length=255, verbose_name='start event (English)')),
-                ('start_event_ru', models.CharField(blank=True, max_length=255, verbose_name='start event (Russian)')),
-                ('unit', models.CharField(choices=[('hours', 'hours'), ('calendar_days', 'calendar days'), ('working_days', 'working days'), ('months', 'months')], max_length=16, verbose_name='unit')),
-                ('length', models.PositiveIntegerField(verbose_name='length')),
-                ('extension_steps', models.JSONField(blank=True, default=list, verbose_name='extension steps')),
-                ('max_total_length', models.PositiveIntegerField(blank=True, null=True, verbose_name='maximum length with extensions')),
-                ('suspendable', models.BooleanField(default=False, verbose_name='can be suspended')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("name_az", models.CharField(max_length=255, verbose_name="name (Azerbaijani)")),
+                ("name_en", models.CharField(blank=True, max_length=255, verbose_name="name (English)")),
+                ("name_ru", models.CharField(blank=True, max_length=255, verbose_name="name (Russian)")),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="Stable identifier, e.g. cpc.207.check.",
+                        max_length=64,
+                        unique=True,
+                        validators=[django.core.validators.RegexValidator("^[a-z0-9]+(?:[._-][a-z0-9]+)*$")],
+                        verbose_name="code",
+                    ),
+                ),
+                ("legal_source", models.CharField(max_length=255, verbose_name="legal source")),
+                (
+                    "start_event_az",
+                    models.CharField(max_length=255, verbose_name="start event (Azerbaijani)"),
+                ),
+                (
+                    "start_event_en",
+                    models.CharField(blank=True, max_length=255, verbose_name="start event (English)"),
+                ),
+                (
+                    "start_event_ru",
+                    models.CharField(blank=True, max_length=255, verbose_name="start event (Russian)"),
+                ),
+                (
+                    "unit",
+                    models.CharField(
+                        choices=[
+                            ("hours", "hours"),
+                            ("calendar_days", "calendar days"),
+                            ("working_days", "working days"),
+                            ("months", "months"),
+                        ],
+                        max_length=16,
+                        verbose_name="unit",
+                    ),
+                ),
+                ("length", models.PositiveIntegerField(verbose_name="length")),
+                (
+                    "extension_steps",
+                    models.JSONField(blank=True, default=list, verbose_name="extension steps"),
+                ),
+                (
+                    "max_total_length",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="maximum length with extensions"
+                    ),
+                ),
+                ("suspendable", models.BooleanField(default=False, verbose_name="can be suspended")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'deadline rule',
-                'verbose_name_plural': 'deadline rules',
-                'ordering': ['code'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('unit__in', ['hours', 'calendar_days', 'working_days', 'months'])), name='core_deadlinerule_unit_valid'), models.CheckConstraint(condition=models.Q(('length__gt', 0)), name='core_deadlinerule_length_positive')],
+                "verbose_name": "deadline rule",
+                "verbose_name_plural": "deadline rules",
+                "ordering": ["code"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("unit__in", ["hours", "calendar_days", "working_days", "months"])
+                        ),
+                        name="core_deadlinerule_unit_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("length__gt", 0)), name="core_deadlinerule_length_positive"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CalendarDay',
+            name="CalendarDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('name_az', models.CharField(max_length=255, verbose_name='name (Azerbaijani)')),
-                ('name_en', models.CharField(blank=True, max_length=255, verbose_name='name (English)')),
-                ('name_ru', models.CharField(blank=True, max_length=255, verbose_name='name (Russian)')),
-                ('date', models.DateField(unique=True, verbose_name='date')),
-                ('kind', models.CharField(choices=[('non_working', 'Non-working day'), ('working', 'Working day')], max_length=16, verbose_name='kind')),
-                ('legal_source', models.TextField(help_text='The decision or law, with its number and date.', verbose_name='legal source')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='entered by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("name_az", models.CharField(max_length=255, verbose_name="name (Azerbaijani)")),
+                ("name_en", models.CharField(blank=True, max_length=255, verbose_name="name (English)")),
+                ("name_ru", models.CharField(blank=True, max_length=255, verbose_name="name (Russian)")),
+                ("date", models.DateField(unique=True, verbose_name="date")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("non_working", "Non-working day"), ("working", "Working day")],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "legal_source",
+                    models.TextField(
+                        help_text="The decision or law, with its number and date.",
+                        verbose_name="legal source",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="entered by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'calendar day',
-                'verbose_name_plural': 'calendar days',
-                'ordering': ['date'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['non_working', 'working'])), name='core_calendarday_kind_valid')],
+                "verbose_name": "calendar day",
+                "verbose_name_plural": "calendar days",
+                "ordering": ["date"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("kind__in", ["non_working", "working"])),
+                        name="core_calendarday_kind_valid",
+                    )
+                ],
             },
         ),
     ]

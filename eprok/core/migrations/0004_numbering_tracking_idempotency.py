@@ -6,73 +6,153 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0003_load_deadline_rules'),
-        ('org', '0003_fill_employee_name_keys'),
+        ("core", "0003_load_deadline_rules"),
+        ("org", "0003_fill_employee_name_keys"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RegisterSequence',
+            name="RegisterSequence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('register', models.CharField(max_length=32, verbose_name='register')),
-                ('scope', models.CharField(help_text="Usually the unit's code.", max_length=64, verbose_name='scope')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('last_value', models.PositiveIntegerField(default=0, verbose_name='last number issued')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("register", models.CharField(max_length=32, verbose_name="register")),
+                (
+                    "scope",
+                    models.CharField(
+                        help_text="Usually the unit's code.", max_length=64, verbose_name="scope"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                ("last_value", models.PositiveIntegerField(default=0, verbose_name="last number issued")),
             ],
             options={
-                'verbose_name': 'register sequence',
-                'verbose_name_plural': 'register sequences',
-                'constraints': [models.UniqueConstraint(fields=('register', 'scope', 'year'), name='core_registersequence_unique')],
+                "verbose_name": "register sequence",
+                "verbose_name_plural": "register sequences",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("register", "scope", "year"), name="core_registersequence_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='IdempotencyRecord',
+            name="IdempotencyRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=100, verbose_name='key')),
-                ('operation', models.CharField(max_length=64, verbose_name='operation')),
-                ('request_hash', models.CharField(max_length=64, verbose_name='request hash')),
-                ('result_key', models.CharField(max_length=64, verbose_name='result')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='client')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=100, verbose_name="key")),
+                ("operation", models.CharField(max_length=64, verbose_name="operation")),
+                ("request_hash", models.CharField(max_length=64, verbose_name="request hash")),
+                ("result_key", models.CharField(max_length=64, verbose_name="result")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="client",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'idempotency key',
-                'verbose_name_plural': 'idempotency keys',
-                'constraints': [models.UniqueConstraint(fields=('client', 'operation', 'key'), name='core_idempotency_unique')],
+                "verbose_name": "idempotency key",
+                "verbose_name_plural": "idempotency keys",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("client", "operation", "key"), name="core_idempotency_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='TrackedDeadline',
+            name="TrackedDeadline",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('owner_type', models.CharField(max_length=64, verbose_name='record type')),
-                ('owner_id', models.PositiveBigIntegerField(verbose_name='record id')),
-                ('key', models.CharField(help_text='Which term of the record, e.g. check.', max_length=64, verbose_name='term')),
-                ('rule_code', models.CharField(max_length=64, verbose_name='rule')),
-                ('ends_at', models.DateTimeField(db_index=True, verbose_name='runs out at')),
-                ('due_is_moment', models.BooleanField(default=False, verbose_name='due at a time of day')),
-                ('title', models.CharField(max_length=255, verbose_name='title')),
-                ('label', models.CharField(max_length=255, verbose_name='what is due')),
-                ('url', models.CharField(max_length=255, verbose_name='address')),
-                ('state', models.CharField(choices=[('open', 'Running'), ('closed', 'Closed')], default='open', max_length=8, verbose_name='state')),
-                ('alerted', models.PositiveSmallIntegerField(choices=[(0, 'None'), (1, 'Approaching'), (2, 'Overdue')], default=0, verbose_name='alert sent')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed at')),
-                ('responsible', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='tracked_deadlines', to=settings.AUTH_USER_MODEL, verbose_name='responsible')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tracked_deadlines', to='org.unit', verbose_name='unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("owner_type", models.CharField(max_length=64, verbose_name="record type")),
+                ("owner_id", models.PositiveBigIntegerField(verbose_name="record id")),
+                (
+                    "key",
+                    models.CharField(
+                        help_text="Which term of the record, e.g. check.", max_length=64, verbose_name="term"
+                    ),
+                ),
+                ("rule_code", models.CharField(max_length=64, verbose_name="rule")),
+                ("ends_at", models.DateTimeField(db_index=True, verbose_name="runs out at")),
+                ("due_is_moment", models.BooleanField(default=False, verbose_name="due at a time of day")),
+                ("title", models.CharField(max_length=255, verbose_name="title")),
+                ("label", models.CharField(max_length=255, verbose_name="what is due")),
+                ("url", models.CharField(max_length=255, verbose_name="address")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("open", "Running"), ("closed", "Closed")],
+                        default="open",
+                        max_length=8,
+                        verbose_name="state",
+                    ),
+                ),
+                (
+                    "alerted",
+                    models.PositiveSmallIntegerField(
+                        choices=[(0, "None"), (1, "Approaching"), (2, "Overdue")],
+                        default=0,
+                        verbose_name="alert sent",
+                    ),
+                ),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="closed at")),
+                (
+                    "responsible",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tracked_deadlines",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="responsible",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tracked_deadlines",
+                        to="org.unit",
+                        verbose_name="unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tracked deadline',
-                'verbose_name_plural': 'tracked deadlines',
-                'ordering': ['ends_at'],
-                'indexes': [models.Index(fields=['state', 'responsible', 'ends_at'], name='core_td_responsible'), models.Index(fields=['state', 'unit', 'ends_at'], name='core_td_unit')],
-                'constraints': [models.UniqueConstraint(fields=('owner_type', 'owner_id', 'key'), name='core_trackeddeadline_unique')],
+                "verbose_name": "tracked deadline",
+                "verbose_name_plural": "tracked deadlines",
+                "ordering": ["ends_at"],
+                "indexes": [
+                    models.Index(fields=["state", "responsible", "ends_at"], name="core_td_responsible"),
+                    models.Index(fields=["state", "unit", "ends_at"], name="core_td_unit"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("owner_type", "owner_id", "key"), name="core_trackeddeadline_unique"
+                    )
+                ],
             },
         ),
     ]

@@ -4,15 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0005_check_extension_straight_to_thirty_days'),
+        ("core", "0005_check_extension_straight_to_thirty_days"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='deadlinerule',
-            name='unit',
-            field=models.CharField(choices=[('hours', 'hours'), ('calendar_days', 'calendar days'), ('working_days', 'working days'), ('months', 'months')], max_length=16, verbose_name='unit of time'),
+            model_name="deadlinerule",
+            name="unit",
+            field=models.CharField(
+                choices=[
+                    ("hours", "hours"),
+                    ("calendar_days", "calendar days"),
+                    ("working_days", "working days"),
+                    ("months", "months"),
+                ],
+                max_length=16,
+                verbose_name="unit of time",
+            ),
         ),
     ]

@@ -6,29 +6,50 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0006_deadline_rule_unit_of_time'),
+        ("core", "0006_deadline_rule_unit_of_time"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SavedFilter',
+            name="SavedFilter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('list_name', models.CharField(help_text="The list's URL name, e.g. cases:list.", max_length=32, verbose_name='list')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('query', models.CharField(blank=True, max_length=1000, verbose_name='query string')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='saved_filters', to=settings.AUTH_USER_MODEL, verbose_name='owner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "list_name",
+                    models.CharField(
+                        help_text="The list's URL name, e.g. cases:list.", max_length=32, verbose_name="list"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("query", models.CharField(blank=True, max_length=1000, verbose_name="query string")),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="saved_filters",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="owner",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'saved filter',
-                'verbose_name_plural': 'saved filters',
-                'ordering': ['owner', 'list_name', 'name', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('owner', 'list_name', 'name'), name='core_savedfilter_unique_name')],
+                "verbose_name": "saved filter",
+                "verbose_name_plural": "saved filters",
+                "ordering": ["owner", "list_name", "name", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("owner", "list_name", "name"), name="core_savedfilter_unique_name"
+                    )
+                ],
             },
         ),
     ]

@@ -4,39 +4,94 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=16, verbose_name='article')),
-                ('sort_key', models.PositiveIntegerField(db_index=True, editable=False, verbose_name='order')),
-                ('title_az', models.CharField(max_length=400, verbose_name='title (Azerbaijani)')),
-                ('title_en', models.CharField(max_length=400, verbose_name='title (English)')),
-                ('title_ru', models.CharField(blank=True, max_length=400, verbose_name='title (Russian)')),
-                ('chapter', models.PositiveSmallIntegerField(verbose_name='chapter')),
-                ('section', models.CharField(max_length=5, verbose_name='section')),
-                ('category', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'not of great public danger'), (2, 'less grave'), (3, 'grave'), (4, 'especially grave')], null=True, verbose_name='gravity category')),
-                ('max_prison_years', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='maximum imprisonment, basic part (years)')),
-                ('life_imprisonment', models.BooleanField(default=False, verbose_name='life imprisonment in the basic part')),
-                ('max_prison_years_any_part', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='maximum imprisonment, any part (years)')),
-                ('life_imprisonment_any_part', models.BooleanField(default=False, verbose_name='life imprisonment in any part')),
-                ('valid_from', models.DateField(verbose_name='in force from')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='in force until')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('search_key', models.TextField(blank=True, editable=False, verbose_name='search key')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=16, verbose_name="article")),
+                (
+                    "sort_key",
+                    models.PositiveIntegerField(db_index=True, editable=False, verbose_name="order"),
+                ),
+                ("title_az", models.CharField(max_length=400, verbose_name="title (Azerbaijani)")),
+                ("title_en", models.CharField(max_length=400, verbose_name="title (English)")),
+                ("title_ru", models.CharField(blank=True, max_length=400, verbose_name="title (Russian)")),
+                ("chapter", models.PositiveSmallIntegerField(verbose_name="chapter")),
+                ("section", models.CharField(max_length=5, verbose_name="section")),
+                (
+                    "category",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "not of great public danger"),
+                            (2, "less grave"),
+                            (3, "grave"),
+                            (4, "especially grave"),
+                        ],
+                        null=True,
+                        verbose_name="gravity category",
+                    ),
+                ),
+                (
+                    "max_prison_years",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        verbose_name="maximum imprisonment, basic part (years)",
+                    ),
+                ),
+                (
+                    "life_imprisonment",
+                    models.BooleanField(default=False, verbose_name="life imprisonment in the basic part"),
+                ),
+                (
+                    "max_prison_years_any_part",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        verbose_name="maximum imprisonment, any part (years)",
+                    ),
+                ),
+                (
+                    "life_imprisonment_any_part",
+                    models.BooleanField(default=False, verbose_name="life imprisonment in any part"),
+                ),
+                ("valid_from", models.DateField(verbose_name="in force from")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="in force until")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("search_key", models.TextField(blank=True, editable=False, verbose_name="search key")),
             ],
             options={
-                'verbose_name': 'article of the Criminal Code',
-                'verbose_name_plural': 'articles of the Criminal Code',
-                'ordering': ['sort_key', 'valid_from'],
-                'constraints': [models.UniqueConstraint(fields=('number', 'valid_from'), name='cc_article_number_valid_from'), models.CheckConstraint(condition=models.Q(('valid_to__isnull', True), ('valid_to__gte', models.F('valid_from')), _connector='OR'), name='cc_article_valid_range')],
+                "verbose_name": "article of the Criminal Code",
+                "verbose_name_plural": "articles of the Criminal Code",
+                "ordering": ["sort_key", "valid_from"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("number", "valid_from"), name="cc_article_number_valid_from"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("valid_to__isnull", True),
+                            ("valid_to__gte", models.F("valid_from")),
+                            _connector="OR",
+                        ),
+                        name="cc_article_valid_range",
+                    ),
+                ],
             },
         ),
     ]

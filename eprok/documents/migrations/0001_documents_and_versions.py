@@ -7,98 +7,239 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0004_roles_call_centre_supervisor_hotline_custodian'),
+        ("org", "0004_roles_call_centre_supervisor_hotline_custodian"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Document',
+            name="Document",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='public identifier')),
-                ('owner_type', models.CharField(max_length=64, verbose_name='owner type')),
-                ('owner_id', models.BigIntegerField(verbose_name='owner')),
-                ('owner_key', models.CharField(max_length=64, verbose_name='owner number')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('kind', models.CharField(choices=[('uploaded', 'Uploaded file'), ('generated', 'Generated from a template'), ('correspondence', 'Correspondence')], max_length=20, verbose_name='kind')),
-                ('category', models.CharField(blank=True, max_length=64, verbose_name='category')),
-                ('classification', models.PositiveSmallIntegerField(choices=[(0, 'Unclassified'), (1, 'For official use'), (2, 'Secret'), (3, 'Top secret')], default=1, verbose_name='classification')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('final', 'Final'), ('signed', 'Signed'), ('withdrawn', 'Withdrawn')], default='draft', max_length=16, verbose_name='status')),
-                ('verification_code', models.CharField(blank=True, max_length=16, null=True, unique=True, verbose_name='verification code')),
-                ('text', models.TextField(blank=True, verbose_name='extracted text')),
-                ('ocr_status', models.CharField(choices=[('none', 'Not needed'), ('queued', 'Queued'), ('running', 'Recognising text'), ('done', 'Text recognised'), ('failed', 'Recognition failed'), ('unavailable', 'Recognition unavailable')], default='none', max_length=16, verbose_name='text recognition')),
-                ('ocr_progress', models.PositiveSmallIntegerField(default=0, verbose_name='recognition progress (%)')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='org.unit', verbose_name='unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "public_id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, unique=True, verbose_name="public identifier"
+                    ),
+                ),
+                ("owner_type", models.CharField(max_length=64, verbose_name="owner type")),
+                ("owner_id", models.BigIntegerField(verbose_name="owner")),
+                ("owner_key", models.CharField(max_length=64, verbose_name="owner number")),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("uploaded", "Uploaded file"),
+                            ("generated", "Generated from a template"),
+                            ("correspondence", "Correspondence"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("category", models.CharField(blank=True, max_length=64, verbose_name="category")),
+                (
+                    "classification",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Unclassified"),
+                            (1, "For official use"),
+                            (2, "Secret"),
+                            (3, "Top secret"),
+                        ],
+                        default=1,
+                        verbose_name="classification",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("final", "Final"),
+                            ("signed", "Signed"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="draft",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "verification_code",
+                    models.CharField(
+                        blank=True, max_length=16, null=True, unique=True, verbose_name="verification code"
+                    ),
+                ),
+                ("text", models.TextField(blank=True, verbose_name="extracted text")),
+                (
+                    "ocr_status",
+                    models.CharField(
+                        choices=[
+                            ("none", "Not needed"),
+                            ("queued", "Queued"),
+                            ("running", "Recognising text"),
+                            ("done", "Text recognised"),
+                            ("failed", "Recognition failed"),
+                            ("unavailable", "Recognition unavailable"),
+                        ],
+                        default="none",
+                        max_length=16,
+                        verbose_name="text recognition",
+                    ),
+                ),
+                (
+                    "ocr_progress",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="recognition progress (%)"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="documents",
+                        to="org.unit",
+                        verbose_name="unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'document',
-                'verbose_name_plural': 'documents',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "document",
+                "verbose_name_plural": "documents",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='DocumentVersion',
+            name="DocumentVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('number', models.PositiveIntegerField(verbose_name='version')),
-                ('source', models.CharField(choices=[('upload', 'Uploaded'), ('generated', 'Generated'), ('signed', 'Signed'), ('ocr', 'Text layer added')], max_length=16, verbose_name='source')),
-                ('storage_name', models.CharField(max_length=255, unique=True, verbose_name='storage name')),
-                ('original_name', models.CharField(max_length=255, verbose_name='file name')),
-                ('sha256', models.CharField(db_index=True, max_length=64, verbose_name='SHA-256')),
-                ('size', models.PositiveBigIntegerField(verbose_name='size (bytes)')),
-                ('content_type', models.CharField(max_length=100, verbose_name='content type')),
-                ('file_kind', models.CharField(max_length=16, verbose_name='file type')),
-                ('reason', models.CharField(blank=True, max_length=500, verbose_name='reason for the change')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='stored by')),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='documents.document', verbose_name='document')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("number", models.PositiveIntegerField(verbose_name="version")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("upload", "Uploaded"),
+                            ("generated", "Generated"),
+                            ("signed", "Signed"),
+                            ("ocr", "Text layer added"),
+                        ],
+                        max_length=16,
+                        verbose_name="source",
+                    ),
+                ),
+                ("storage_name", models.CharField(max_length=255, unique=True, verbose_name="storage name")),
+                ("original_name", models.CharField(max_length=255, verbose_name="file name")),
+                ("sha256", models.CharField(db_index=True, max_length=64, verbose_name="SHA-256")),
+                ("size", models.PositiveBigIntegerField(verbose_name="size (bytes)")),
+                ("content_type", models.CharField(max_length=100, verbose_name="content type")),
+                ("file_kind", models.CharField(max_length=16, verbose_name="file type")),
+                (
+                    "reason",
+                    models.CharField(blank=True, max_length=500, verbose_name="reason for the change"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="stored by",
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="versions",
+                        to="documents.document",
+                        verbose_name="document",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'document version',
-                'verbose_name_plural': 'document versions',
-                'ordering': ['document', 'number'],
+                "verbose_name": "document version",
+                "verbose_name_plural": "document versions",
+                "ordering": ["document", "number"],
             },
         ),
         migrations.AddField(
-            model_name='document',
-            name='current_version',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='documents.documentversion', verbose_name='current version'),
+            model_name="document",
+            name="current_version",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="documents.documentversion",
+                verbose_name="current version",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='documentversion',
-            constraint=models.UniqueConstraint(fields=('document', 'number'), name='document_version_unique'),
+            model_name="documentversion",
+            constraint=models.UniqueConstraint(fields=("document", "number"), name="document_version_unique"),
         ),
         migrations.AddConstraint(
-            model_name='documentversion',
-            constraint=models.CheckConstraint(condition=models.Q(('source__in', ['upload', 'generated', 'signed', 'ocr'])), name='version_source_valid'),
+            model_name="documentversion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("source__in", ["upload", "generated", "signed", "ocr"])),
+                name="version_source_valid",
+            ),
         ),
         migrations.AddIndex(
-            model_name='document',
-            index=models.Index(fields=['owner_type', 'owner_id', '-created_at'], name='document_owner'),
+            model_name="document",
+            index=models.Index(fields=["owner_type", "owner_id", "-created_at"], name="document_owner"),
         ),
         migrations.AddIndex(
-            model_name='document',
-            index=models.Index(fields=['unit', '-created_at'], name='document_unit'),
+            model_name="document",
+            index=models.Index(fields=["unit", "-created_at"], name="document_unit"),
         ),
         migrations.AddConstraint(
-            model_name='document',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'final', 'signed', 'withdrawn'])), name='document_status_valid'),
+            model_name="document",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["draft", "final", "signed", "withdrawn"])),
+                name="document_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='document',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['uploaded', 'generated', 'correspondence'])), name='document_kind_valid'),
+            model_name="document",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["uploaded", "generated", "correspondence"])),
+                name="document_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='document',
-            constraint=models.CheckConstraint(condition=models.Q(('ocr_status__in', ['none', 'queued', 'running', 'done', 'failed', 'unavailable'])), name='document_ocr_valid'),
+            model_name="document",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ocr_status__in", ["none", "queued", "running", "done", "failed", "unavailable"])
+                ),
+                name="document_ocr_valid",
+            ),
         ),
     ]

@@ -7,97 +7,259 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('documents', '0001_documents_and_versions'),
-        ('org', '0005_roles_correspondence_and_templates'),
+        ("documents", "0001_documents_and_versions"),
+        ("org", "0005_roles_correspondence_and_templates"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Correspondence',
+            name="Correspondence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='public identifier')),
-                ('number', models.CharField(max_length=40, unique=True, verbose_name='register number')),
-                ('direction', models.CharField(choices=[('in', 'Incoming'), ('out', 'Outgoing')], max_length=3, verbose_name='direction')),
-                ('registered_at', models.DateTimeField(verbose_name='registered')),
-                ('correspondent', models.CharField(max_length=300, verbose_name='sender or recipient')),
-                ('their_number', models.CharField(blank=True, max_length=64, verbose_name="sender's number")),
-                ('their_date', models.DateField(blank=True, null=True, verbose_name="sender's date")),
-                ('subject', models.CharField(max_length=300, verbose_name='subject')),
-                ('summary', models.TextField(blank=True, verbose_name='summary')),
-                ('classification', models.PositiveSmallIntegerField(choices=[(0, 'Unclassified'), (1, 'For official use'), (2, 'Secret'), (3, 'Top secret')], default=1, verbose_name='classification')),
-                ('channel', models.CharField(choices=[('post', 'Post'), ('courier', 'Courier'), ('by_hand', 'By hand'), ('email', 'E-mail'), ('edms', 'Electronic document exchange'), ('fax', 'Fax')], max_length=16, verbose_name='delivery channel')),
-                ('link_type', models.CharField(blank=True, choices=[('materials.material', 'Crime report'), ('cases.case', 'Criminal case'), ('appeals.appeal', 'Appeal')], max_length=32, verbose_name='linked record type')),
-                ('link_key', models.CharField(blank=True, max_length=64, verbose_name='linked record number')),
-                ('status', models.CharField(choices=[('registered', 'Registered'), ('in_progress', 'With executors'), ('completed', 'Executed'), ('sent', 'Sent')], default='registered', max_length=16, verbose_name='status')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('registered_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='registered by')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='correspondence', to='org.unit', verbose_name='unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "public_id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, unique=True, verbose_name="public identifier"
+                    ),
+                ),
+                ("number", models.CharField(max_length=40, unique=True, verbose_name="register number")),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[("in", "Incoming"), ("out", "Outgoing")],
+                        max_length=3,
+                        verbose_name="direction",
+                    ),
+                ),
+                ("registered_at", models.DateTimeField(verbose_name="registered")),
+                ("correspondent", models.CharField(max_length=300, verbose_name="sender or recipient")),
+                ("their_number", models.CharField(blank=True, max_length=64, verbose_name="sender's number")),
+                ("their_date", models.DateField(blank=True, null=True, verbose_name="sender's date")),
+                ("subject", models.CharField(max_length=300, verbose_name="subject")),
+                ("summary", models.TextField(blank=True, verbose_name="summary")),
+                (
+                    "classification",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Unclassified"),
+                            (1, "For official use"),
+                            (2, "Secret"),
+                            (3, "Top secret"),
+                        ],
+                        default=1,
+                        verbose_name="classification",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("post", "Post"),
+                            ("courier", "Courier"),
+                            ("by_hand", "By hand"),
+                            ("email", "E-mail"),
+                            ("edms", "Electronic document exchange"),
+                            ("fax", "Fax"),
+                        ],
+                        max_length=16,
+                        verbose_name="delivery channel",
+                    ),
+                ),
+                (
+                    "link_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("materials.material", "Crime report"),
+                            ("cases.case", "Criminal case"),
+                            ("appeals.appeal", "Appeal"),
+                        ],
+                        max_length=32,
+                        verbose_name="linked record type",
+                    ),
+                ),
+                (
+                    "link_key",
+                    models.CharField(blank=True, max_length=64, verbose_name="linked record number"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("registered", "Registered"),
+                            ("in_progress", "With executors"),
+                            ("completed", "Executed"),
+                            ("sent", "Sent"),
+                        ],
+                        default="registered",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                (
+                    "registered_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="registered by",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="correspondence",
+                        to="org.unit",
+                        verbose_name="unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'letter',
-                'verbose_name_plural': 'correspondence',
-                'ordering': ['-registered_at', '-pk'],
+                "verbose_name": "letter",
+                "verbose_name_plural": "correspondence",
+                "ordering": ["-registered_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Resolution',
+            name="Resolution",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('text', models.TextField(verbose_name='resolution')),
-                ('rule_code', models.CharField(max_length=64, verbose_name='term rule')),
-                ('due_date', models.DateField(verbose_name='due')),
-                ('due_set_by_head', models.BooleanField(default=False, verbose_name='earlier date set by the head')),
-                ('status', models.CharField(choices=[('open', 'In execution'), ('done', 'Executed')], default='open', max_length=8, verbose_name='status')),
-                ('report', models.TextField(blank=True, verbose_name='execution report')),
-                ('completed_at', models.DateTimeField(blank=True, null=True, verbose_name='executed')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='given by')),
-                ('completed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='executed by')),
-                ('correspondence', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='resolutions', to='documents.correspondence', verbose_name='letter')),
-                ('executor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='correspondence_resolutions', to=settings.AUTH_USER_MODEL, verbose_name='executor')),
-                ('executor_unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.unit', verbose_name='executor unit')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("text", models.TextField(verbose_name="resolution")),
+                ("rule_code", models.CharField(max_length=64, verbose_name="term rule")),
+                ("due_date", models.DateField(verbose_name="due")),
+                (
+                    "due_set_by_head",
+                    models.BooleanField(default=False, verbose_name="earlier date set by the head"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "In execution"), ("done", "Executed")],
+                        default="open",
+                        max_length=8,
+                        verbose_name="status",
+                    ),
+                ),
+                ("report", models.TextField(blank=True, verbose_name="execution report")),
+                ("completed_at", models.DateTimeField(blank=True, null=True, verbose_name="executed")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="given by",
+                    ),
+                ),
+                (
+                    "completed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="executed by",
+                    ),
+                ),
+                (
+                    "correspondence",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="resolutions",
+                        to="documents.correspondence",
+                        verbose_name="letter",
+                    ),
+                ),
+                (
+                    "executor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="correspondence_resolutions",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="executor",
+                    ),
+                ),
+                (
+                    "executor_unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.unit",
+                        verbose_name="executor unit",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'resolution',
-                'verbose_name_plural': 'resolutions',
-                'ordering': ['correspondence', 'created_at', 'pk'],
+                "verbose_name": "resolution",
+                "verbose_name_plural": "resolutions",
+                "ordering": ["correspondence", "created_at", "pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='correspondence',
-            index=models.Index(fields=['unit', '-registered_at'], name='correspondence_unit'),
+            model_name="correspondence",
+            index=models.Index(fields=["unit", "-registered_at"], name="correspondence_unit"),
         ),
         migrations.AddIndex(
-            model_name='correspondence',
-            index=models.Index(fields=['link_type', 'link_key'], name='correspondence_link'),
+            model_name="correspondence",
+            index=models.Index(fields=["link_type", "link_key"], name="correspondence_link"),
         ),
         migrations.AddConstraint(
-            model_name='correspondence',
-            constraint=models.CheckConstraint(condition=models.Q(('direction__in', ['in', 'out'])), name='correspondence_direction'),
+            model_name="correspondence",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("direction__in", ["in", "out"])), name="correspondence_direction"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='correspondence',
-            constraint=models.CheckConstraint(condition=models.Q(('channel__in', ['post', 'courier', 'by_hand', 'email', 'edms', 'fax'])), name='correspondence_channel'),
+            model_name="correspondence",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("channel__in", ["post", "courier", "by_hand", "email", "edms", "fax"])),
+                name="correspondence_channel",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='correspondence',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['registered', 'in_progress', 'completed', 'sent'])), name='correspondence_status'),
+            model_name="correspondence",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["registered", "in_progress", "completed", "sent"])),
+                name="correspondence_status",
+            ),
         ),
         migrations.AddIndex(
-            model_name='resolution',
-            index=models.Index(fields=['executor', 'status'], name='resolution_executor'),
+            model_name="resolution",
+            index=models.Index(fields=["executor", "status"], name="resolution_executor"),
         ),
         migrations.AddConstraint(
-            model_name='resolution',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['open', 'done'])), name='resolution_status'),
+            model_name="resolution",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["open", "done"])), name="resolution_status"
+            ),
         ),
     ]

@@ -7,94 +7,196 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('documents', '0001_documents_and_versions'),
+        ("documents", "0001_documents_and_versions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Template',
+            name="Template",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('name_az', models.CharField(max_length=255, verbose_name='name (Azerbaijani)')),
-                ('name_en', models.CharField(blank=True, max_length=255, verbose_name='name (English)')),
-                ('name_ru', models.CharField(blank=True, max_length=255, verbose_name='name (Russian)')),
-                ('code', models.SlugField(max_length=64, unique=True, verbose_name='code')),
-                ('group', models.CharField(choices=[('procedural_act', 'Procedural act'), ('correspondence', 'Correspondence')], max_length=20, verbose_name='group')),
-                ('owner_types', models.CharField(max_length=300, verbose_name='applies to')),
-                ('legal_basis', models.CharField(blank=True, max_length=300, verbose_name='legal basis')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('sort_order', models.PositiveIntegerField(default=0, verbose_name='order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("name_az", models.CharField(max_length=255, verbose_name="name (Azerbaijani)")),
+                ("name_en", models.CharField(blank=True, max_length=255, verbose_name="name (English)")),
+                ("name_ru", models.CharField(blank=True, max_length=255, verbose_name="name (Russian)")),
+                ("code", models.SlugField(max_length=64, unique=True, verbose_name="code")),
+                (
+                    "group",
+                    models.CharField(
+                        choices=[("procedural_act", "Procedural act"), ("correspondence", "Correspondence")],
+                        max_length=20,
+                        verbose_name="group",
+                    ),
+                ),
+                ("owner_types", models.CharField(max_length=300, verbose_name="applies to")),
+                ("legal_basis", models.CharField(blank=True, max_length=300, verbose_name="legal basis")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                ("sort_order", models.PositiveIntegerField(default=0, verbose_name="order")),
             ],
             options={
-                'verbose_name': 'document template',
-                'verbose_name_plural': 'document templates',
-                'ordering': ['sort_order', 'code'],
-                'indexes': [models.Index(fields=['is_active', 'sort_order'], name='drafting_template_active')],
+                "verbose_name": "document template",
+                "verbose_name_plural": "document templates",
+                "ordering": ["sort_order", "code"],
+                "indexes": [
+                    models.Index(fields=["is_active", "sort_order"], name="drafting_template_active")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='TemplateVersion',
+            name="TemplateVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='public identifier')),
-                ('number', models.PositiveIntegerField(verbose_name='version number')),
-                ('title', models.CharField(max_length=300, verbose_name='document title')),
-                ('body', models.TextField(verbose_name='body')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published'), ('retired', 'Retired')], default='draft', max_length=12, verbose_name='status')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='note on the change')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='published at')),
-                ('retired_at', models.DateTimeField(blank=True, null=True, verbose_name='retired at')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='published by')),
-                ('template', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='drafting.template', verbose_name='template')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "public_id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, unique=True, verbose_name="public identifier"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(verbose_name="version number")),
+                ("title", models.CharField(max_length=300, verbose_name="document title")),
+                ("body", models.TextField(verbose_name="body")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("published", "Published"), ("retired", "Retired")],
+                        default="draft",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="note on the change")),
+                ("published_at", models.DateTimeField(blank=True, null=True, verbose_name="published at")),
+                ("retired_at", models.DateTimeField(blank=True, null=True, verbose_name="retired at")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="published by",
+                    ),
+                ),
+                (
+                    "template",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="versions",
+                        to="drafting.template",
+                        verbose_name="template",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'template version',
-                'verbose_name_plural': 'template versions',
-                'ordering': ['template', '-number'],
+                "verbose_name": "template version",
+                "verbose_name_plural": "template versions",
+                "ordering": ["template", "-number"],
             },
         ),
         migrations.CreateModel(
-            name='Generation',
+            name="Generation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('owner_type', models.CharField(max_length=64, verbose_name='owner type')),
-                ('owner_key', models.CharField(max_length=64, verbose_name='owner number')),
-                ('output_format', models.CharField(choices=[('pdf', 'PDF'), ('docx', 'DOCX (Word)')], max_length=8, verbose_name='format')),
-                ('document', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='generation', to='documents.document', verbose_name='document')),
-                ('generated_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='generated by')),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='generations', to='drafting.templateversion', verbose_name='template version')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("owner_type", models.CharField(max_length=64, verbose_name="owner type")),
+                ("owner_key", models.CharField(max_length=64, verbose_name="owner number")),
+                (
+                    "output_format",
+                    models.CharField(
+                        choices=[("pdf", "PDF"), ("docx", "DOCX (Word)")], max_length=8, verbose_name="format"
+                    ),
+                ),
+                (
+                    "document",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="generation",
+                        to="documents.document",
+                        verbose_name="document",
+                    ),
+                ),
+                (
+                    "generated_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="generated by",
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="generations",
+                        to="drafting.templateversion",
+                        verbose_name="template version",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'generation',
-                'verbose_name_plural': 'generations',
+                "verbose_name": "generation",
+                "verbose_name_plural": "generations",
             },
         ),
         migrations.AddConstraint(
-            model_name='templateversion',
-            constraint=models.UniqueConstraint(fields=('template', 'number'), name='drafting_version_number_unique'),
+            model_name="templateversion",
+            constraint=models.UniqueConstraint(
+                fields=("template", "number"), name="drafting_version_number_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='templateversion',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'published')), fields=('template',), name='drafting_one_published_version'),
+            model_name="templateversion",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "published")),
+                fields=("template",),
+                name="drafting_one_published_version",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='templateversion',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'published', 'retired'])), name='drafting_version_status_valid'),
+            model_name="templateversion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["draft", "published", "retired"])),
+                name="drafting_version_status_valid",
+            ),
         ),
         migrations.AddIndex(
-            model_name='generation',
-            index=models.Index(fields=['owner_type', 'owner_key'], name='drafting_generation_owner'),
+            model_name="generation",
+            index=models.Index(fields=["owner_type", "owner_key"], name="drafting_generation_owner"),
         ),
     ]

@@ -7,128 +7,395 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0003_fill_employee_name_keys'),
-        ('persons', '0001_initial'),
+        ("org", "0003_fill_employee_name_keys"),
+        ("persons", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Material',
+            name="Material",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='public identifier')),
-                ('number', models.CharField(max_length=40, unique=True, verbose_name='register number')),
-                ('source', models.CharField(choices=[('applicant_statement', 'Statement of an applicant'), ('official_report', 'Report of an official'), ('transfer', 'Transferred from another body'), ('media', 'Mass media'), ('hotline', 'Hotline referral'), ('appeal', "Citizen's appeal"), ('self_detection', 'Detected by the prosecution service'), ('surrender', 'Confession (surrender)')], max_length=24, verbose_name='source')),
-                ('received_at', models.DateTimeField(verbose_name='received at')),
-                ('registered_at', models.DateTimeField(verbose_name='registered at')),
-                ('is_anonymous', models.BooleanField(default=False, help_text='The author of the report is not identified.', verbose_name='anonymous')),
-                ('source_reference', models.CharField(blank=True, help_text="The sender's number and date, the publication, ...", max_length=200, verbose_name='source reference')),
-                ('summary', models.TextField(verbose_name='summary')),
-                ('incident_date', models.DateField(blank=True, null=True, verbose_name='date of the incident')),
-                ('incident_place', models.CharField(blank=True, max_length=300, verbose_name='place of the incident')),
-                ('articles', models.CharField(blank=True, help_text='Articles, e.g. 177.2.3, 178.1.', max_length=200, verbose_name='preliminary qualification')),
-                ('status', models.CharField(choices=[('registered', 'Registered'), ('in_check', 'Under check'), ('case_opened', 'Criminal case opened'), ('refused', 'Opening refused'), ('transferred', 'Transferred by jurisdiction'), ('joined', 'Joined to another material')], default='registered', max_length=16, verbose_name='status')),
-                ('check_due', models.DateField(blank=True, null=True, verbose_name='check due')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided at')),
-                ('decision_grounds', models.TextField(blank=True, verbose_name='grounds of the decision')),
-                ('refusal_ground', models.CharField(blank=True, choices=[('39.1.1', 'No event of a crime (CPC 39.1.1)'), ('39.1.2', 'No corpus delicti in the act (CPC 39.1.2)'), ('39.1.3', 'Amnesty act (CPC 39.1.3)'), ('39.1.4', 'Limitation period expired (CPC 39.1.4)'), ('39.1.5', 'Death of the person (CPC 39.1.5)'), ('39.1.6', 'Person under the age of criminal responsibility (CPC 39.1.6)'), ('39.1.7', 'No complaint of the victim in private prosecution (CPC 39.1.7)'), ('other', 'Other ground under the law')], max_length=8, verbose_name='legal ground of refusal')),
-                ('transferred_to_body', models.CharField(blank=True, max_length=200, verbose_name='transferred to body')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('assignee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='assigned_materials', to=settings.AUTH_USER_MODEL, verbose_name='assigned to')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
-                ('joined_to', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='joined_materials', to='materials.material', verbose_name='joined to')),
-                ('registered_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='registered by')),
-                ('transferred_to_unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='materials_received', to='org.unit', verbose_name='transferred to unit')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='materials', to='org.unit', verbose_name='unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "public_id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, unique=True, verbose_name="public identifier"
+                    ),
+                ),
+                ("number", models.CharField(max_length=40, unique=True, verbose_name="register number")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("applicant_statement", "Statement of an applicant"),
+                            ("official_report", "Report of an official"),
+                            ("transfer", "Transferred from another body"),
+                            ("media", "Mass media"),
+                            ("hotline", "Hotline referral"),
+                            ("appeal", "Citizen's appeal"),
+                            ("self_detection", "Detected by the prosecution service"),
+                            ("surrender", "Confession (surrender)"),
+                        ],
+                        max_length=24,
+                        verbose_name="source",
+                    ),
+                ),
+                ("received_at", models.DateTimeField(verbose_name="received at")),
+                ("registered_at", models.DateTimeField(verbose_name="registered at")),
+                (
+                    "is_anonymous",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The author of the report is not identified.",
+                        verbose_name="anonymous",
+                    ),
+                ),
+                (
+                    "source_reference",
+                    models.CharField(
+                        blank=True,
+                        help_text="The sender's number and date, the publication, ...",
+                        max_length=200,
+                        verbose_name="source reference",
+                    ),
+                ),
+                ("summary", models.TextField(verbose_name="summary")),
+                (
+                    "incident_date",
+                    models.DateField(blank=True, null=True, verbose_name="date of the incident"),
+                ),
+                (
+                    "incident_place",
+                    models.CharField(blank=True, max_length=300, verbose_name="place of the incident"),
+                ),
+                (
+                    "articles",
+                    models.CharField(
+                        blank=True,
+                        help_text="Articles, e.g. 177.2.3, 178.1.",
+                        max_length=200,
+                        verbose_name="preliminary qualification",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("registered", "Registered"),
+                            ("in_check", "Under check"),
+                            ("case_opened", "Criminal case opened"),
+                            ("refused", "Opening refused"),
+                            ("transferred", "Transferred by jurisdiction"),
+                            ("joined", "Joined to another material"),
+                        ],
+                        default="registered",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("check_due", models.DateField(blank=True, null=True, verbose_name="check due")),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="decided at")),
+                ("decision_grounds", models.TextField(blank=True, verbose_name="grounds of the decision")),
+                (
+                    "refusal_ground",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("39.1.1", "No event of a crime (CPC 39.1.1)"),
+                            ("39.1.2", "No corpus delicti in the act (CPC 39.1.2)"),
+                            ("39.1.3", "Amnesty act (CPC 39.1.3)"),
+                            ("39.1.4", "Limitation period expired (CPC 39.1.4)"),
+                            ("39.1.5", "Death of the person (CPC 39.1.5)"),
+                            ("39.1.6", "Person under the age of criminal responsibility (CPC 39.1.6)"),
+                            ("39.1.7", "No complaint of the victim in private prosecution (CPC 39.1.7)"),
+                            ("other", "Other ground under the law"),
+                        ],
+                        max_length=8,
+                        verbose_name="legal ground of refusal",
+                    ),
+                ),
+                (
+                    "transferred_to_body",
+                    models.CharField(blank=True, max_length=200, verbose_name="transferred to body"),
+                ),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assigned_materials",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="assigned to",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="decided by",
+                    ),
+                ),
+                (
+                    "joined_to",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="joined_materials",
+                        to="materials.material",
+                        verbose_name="joined to",
+                    ),
+                ),
+                (
+                    "registered_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="registered by",
+                    ),
+                ),
+                (
+                    "transferred_to_unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="materials_received",
+                        to="org.unit",
+                        verbose_name="transferred to unit",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="materials",
+                        to="org.unit",
+                        verbose_name="unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'crime report',
-                'verbose_name_plural': 'crime reports',
-                'ordering': ['-registered_at', '-pk'],
+                "verbose_name": "crime report",
+                "verbose_name_plural": "crime reports",
+                "ordering": ["-registered_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='CheckExtension',
+            name="CheckExtension",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('step', models.CharField(max_length=32, verbose_name='extension step')),
-                ('length', models.PositiveSmallIntegerField(verbose_name='length (days)')),
-                ('reason', models.TextField(verbose_name='reason')),
-                ('granted_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='granted by')),
-                ('material', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='extensions', to='materials.material', verbose_name='crime report')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("step", models.CharField(max_length=32, verbose_name="extension step")),
+                ("length", models.PositiveSmallIntegerField(verbose_name="length (days)")),
+                ("reason", models.TextField(verbose_name="reason")),
+                (
+                    "granted_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="granted by",
+                    ),
+                ),
+                (
+                    "material",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="extensions",
+                        to="materials.material",
+                        verbose_name="crime report",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'extension of the check',
-                'verbose_name_plural': 'extensions of the check',
-                'ordering': ['material', 'created_at', 'pk'],
+                "verbose_name": "extension of the check",
+                "verbose_name_plural": "extensions of the check",
+                "ordering": ["material", "created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='CheckAction',
+            name="CheckAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('kind', models.CharField(choices=[('scene_examination', 'Examination of the scene'), ('expert_examination', 'Expert examination ordered'), ('audit', 'Audit or inspection (CPC 207.3)'), ('explanation', 'Explanation taken'), ('request', 'Request for documents or information'), ('detention', 'Detention before a case is opened'), ('other', 'Other step')], max_length=24, verbose_name='kind')),
-                ('performed_on', models.DateField(verbose_name='date')),
-                ('description', models.TextField(verbose_name='description')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
-                ('material', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='materials.material', verbose_name='crime report')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("scene_examination", "Examination of the scene"),
+                            ("expert_examination", "Expert examination ordered"),
+                            ("audit", "Audit or inspection (CPC 207.3)"),
+                            ("explanation", "Explanation taken"),
+                            ("request", "Request for documents or information"),
+                            ("detention", "Detention before a case is opened"),
+                            ("other", "Other step"),
+                        ],
+                        max_length=24,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("performed_on", models.DateField(verbose_name="date")),
+                ("description", models.TextField(verbose_name="description")),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
+                (
+                    "material",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="actions",
+                        to="materials.material",
+                        verbose_name="crime report",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'step of the check',
-                'verbose_name_plural': 'steps of the check',
-                'ordering': ['material', 'performed_on', 'pk'],
+                "verbose_name": "step of the check",
+                "verbose_name_plural": "steps of the check",
+                "ordering": ["material", "performed_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='MaterialParty',
+            name="MaterialParty",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('role', models.CharField(choices=[('applicant', 'Applicant'), ('victim', 'Victim'), ('suspect', 'Suspect'), ('accused', 'Accused'), ('witness', 'Witness'), ('civil_plaintiff', 'Civil plaintiff'), ('civil_defendant', 'Civil defendant'), ('representative', 'Representative'), ('defence_counsel', 'Defence counsel')], max_length=24, verbose_name='role')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
-                ('material', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='parties', to='materials.material', verbose_name='crime report')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='material_roles', to='persons.person', verbose_name='person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("applicant", "Applicant"),
+                            ("victim", "Victim"),
+                            ("suspect", "Suspect"),
+                            ("accused", "Accused"),
+                            ("witness", "Witness"),
+                            ("civil_plaintiff", "Civil plaintiff"),
+                            ("civil_defendant", "Civil defendant"),
+                            ("representative", "Representative"),
+                            ("defence_counsel", "Defence counsel"),
+                        ],
+                        max_length=24,
+                        verbose_name="role",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="note")),
+                (
+                    "material",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="parties",
+                        to="materials.material",
+                        verbose_name="crime report",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="material_roles",
+                        to="persons.person",
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'party to a crime report',
-                'verbose_name_plural': 'parties to crime reports',
-                'ordering': ['material', 'role', 'pk'],
+                "verbose_name": "party to a crime report",
+                "verbose_name_plural": "parties to crime reports",
+                "ordering": ["material", "role", "pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='material',
-            index=models.Index(fields=['unit', 'status', 'check_due'], name='material_unit_status_due'),
+            model_name="material",
+            index=models.Index(fields=["unit", "status", "check_due"], name="material_unit_status_due"),
         ),
         migrations.AddIndex(
-            model_name='material',
-            index=models.Index(fields=['assignee', 'status'], name='material_assignee_status'),
+            model_name="material",
+            index=models.Index(fields=["assignee", "status"], name="material_assignee_status"),
         ),
         migrations.AddIndex(
-            model_name='material',
-            index=models.Index(fields=['unit', '-registered_at'], name='material_unit_registered'),
+            model_name="material",
+            index=models.Index(fields=["unit", "-registered_at"], name="material_unit_registered"),
         ),
         migrations.AddConstraint(
-            model_name='material',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['registered', 'in_check', 'case_opened', 'refused', 'transferred', 'joined'])), name='material_status_valid'),
+            model_name="material",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "status__in",
+                        ["registered", "in_check", "case_opened", "refused", "transferred", "joined"],
+                    )
+                ),
+                name="material_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='material',
-            constraint=models.CheckConstraint(condition=models.Q(('source__in', ['applicant_statement', 'official_report', 'transfer', 'media', 'hotline', 'appeal', 'self_detection', 'surrender'])), name='material_source_valid'),
+            model_name="material",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "source__in",
+                        [
+                            "applicant_statement",
+                            "official_report",
+                            "transfer",
+                            "media",
+                            "hotline",
+                            "appeal",
+                            "self_detection",
+                            "surrender",
+                        ],
+                    )
+                ),
+                name="material_source_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='materialparty',
-            constraint=models.UniqueConstraint(fields=('material', 'person', 'role'), name='materialparty_unique'),
+            model_name="materialparty",
+            constraint=models.UniqueConstraint(
+                fields=("material", "person", "role"), name="materialparty_unique"
+            ),
         ),
     ]

@@ -6,48 +6,69 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('materials', '0001_initial'),
+        ("materials", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='checkextension',
-            name='check_round',
-            field=models.PositiveSmallIntegerField(default=1, verbose_name='round of the check'),
+            model_name="checkextension",
+            name="check_round",
+            field=models.PositiveSmallIntegerField(default=1, verbose_name="round of the check"),
         ),
         migrations.AddField(
-            model_name='material',
-            name='case_number',
-            field=models.CharField(blank=True, help_text='The case opened on this report (set by the criminal cases register).', max_length=40, verbose_name='criminal case number'),
+            model_name="material",
+            name="case_number",
+            field=models.CharField(
+                blank=True,
+                help_text="The case opened on this report (set by the criminal cases register).",
+                max_length=40,
+                verbose_name="criminal case number",
+            ),
         ),
         migrations.AddField(
-            model_name='material',
-            name='check_round',
-            field=models.PositiveSmallIntegerField(default=1, verbose_name='round of the check'),
+            model_name="material",
+            name="check_round",
+            field=models.PositiveSmallIntegerField(default=1, verbose_name="round of the check"),
         ),
         migrations.AddField(
-            model_name='material',
-            name='check_started_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='check started at'),
+            model_name="material",
+            name="check_started_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="check started at"),
         ),
         migrations.CreateModel(
-            name='SavedFilter',
+            name="SavedFilter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('query', models.CharField(blank=True, max_length=1000, verbose_name='query string')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='saved_material_filters', to=settings.AUTH_USER_MODEL, verbose_name='owner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("query", models.CharField(blank=True, max_length=1000, verbose_name="query string")),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="saved_material_filters",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="owner",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'saved filter',
-                'verbose_name_plural': 'saved filters',
-                'ordering': ['owner', 'name', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('owner', 'name'), name='materials_savedfilter_unique_name')],
+                "verbose_name": "saved filter",
+                "verbose_name_plural": "saved filters",
+                "ordering": ["owner", "name", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("owner", "name"), name="materials_savedfilter_unique_name"
+                    )
+                ],
             },
         ),
     ]

@@ -5,41 +5,89 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0001_notification'),
+        ("notifications", "0001_notification"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OutboundMessage',
+            name="OutboundMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='public identifier')),
-                ('channel', models.CharField(choices=[('email', 'E-mail'), ('sms', 'SMS')], max_length=8, verbose_name='channel')),
-                ('recipient', models.CharField(max_length=254, verbose_name='recipient')),
-                ('template', models.CharField(max_length=64, verbose_name='template')),
-                ('language', models.CharField(max_length=8, verbose_name='language')),
-                ('subject', models.CharField(blank=True, max_length=255, verbose_name='subject')),
-                ('body', models.TextField(verbose_name='text')),
-                ('sms_segments', models.PositiveSmallIntegerField(default=0, verbose_name='SMS parts')),
-                ('related', models.CharField(blank=True, max_length=120, verbose_name='about')),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('sent', 'Sent'), ('failed', 'Failed')], default='queued', max_length=8, verbose_name='status')),
-                ('provider', models.CharField(blank=True, max_length=32, verbose_name='provider')),
-                ('provider_message_id', models.CharField(blank=True, max_length=255, verbose_name="provider's message id")),
-                ('error', models.TextField(blank=True, verbose_name='error')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='attempts')),
-                ('last_attempt_at', models.DateTimeField(blank=True, null=True, verbose_name='last attempt at')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "public_id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, unique=True, verbose_name="public identifier"
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("email", "E-mail"), ("sms", "SMS")], max_length=8, verbose_name="channel"
+                    ),
+                ),
+                ("recipient", models.CharField(max_length=254, verbose_name="recipient")),
+                ("template", models.CharField(max_length=64, verbose_name="template")),
+                ("language", models.CharField(max_length=8, verbose_name="language")),
+                ("subject", models.CharField(blank=True, max_length=255, verbose_name="subject")),
+                ("body", models.TextField(verbose_name="text")),
+                ("sms_segments", models.PositiveSmallIntegerField(default=0, verbose_name="SMS parts")),
+                ("related", models.CharField(blank=True, max_length=120, verbose_name="about")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("queued", "Queued"), ("sent", "Sent"), ("failed", "Failed")],
+                        default="queued",
+                        max_length=8,
+                        verbose_name="status",
+                    ),
+                ),
+                ("provider", models.CharField(blank=True, max_length=32, verbose_name="provider")),
+                (
+                    "provider_message_id",
+                    models.CharField(blank=True, max_length=255, verbose_name="provider's message id"),
+                ),
+                ("error", models.TextField(blank=True, verbose_name="error")),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="attempts")),
+                (
+                    "last_attempt_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last attempt at"),
+                ),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent at")),
             ],
             options={
-                'verbose_name': 'outbound message',
-                'verbose_name_plural': 'outbound messages',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['status', 'created_at'], name='outbound_status_created'), models.Index(fields=['related'], name='outbound_related'), models.Index(fields=['-created_at'], name='outbound_recent')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('channel__in', ['email', 'sms'])), name='outbound_channel_known'), models.CheckConstraint(condition=models.Q(('status__in', ['queued', 'sent', 'failed'])), name='outbound_status_known'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'sent'), _negated=True), ('sent_at__isnull', False), _connector='OR'), name='outbound_sent_has_time')],
+                "verbose_name": "outbound message",
+                "verbose_name_plural": "outbound messages",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["status", "created_at"], name="outbound_status_created"),
+                    models.Index(fields=["related"], name="outbound_related"),
+                    models.Index(fields=["-created_at"], name="outbound_recent"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("channel__in", ["email", "sms"])), name="outbound_channel_known"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["queued", "sent", "failed"])),
+                        name="outbound_status_known",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "sent"), _negated=True),
+                            ("sent_at__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="outbound_sent_has_time",
+                    ),
+                ],
             },
         ),
     ]

@@ -10,129 +10,324 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ClassRank',
+            name="ClassRank",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_az', models.CharField(max_length=255, verbose_name='name (Azerbaijani)')),
-                ('name_en', models.CharField(blank=True, max_length=255, verbose_name='name (English)')),
-                ('name_ru', models.CharField(blank=True, max_length=255, verbose_name='name (Russian)')),
-                ('code', models.SlugField(max_length=64, unique=True, verbose_name='code')),
-                ('seniority', models.PositiveSmallIntegerField(unique=True, verbose_name='seniority')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name_az", models.CharField(max_length=255, verbose_name="name (Azerbaijani)")),
+                ("name_en", models.CharField(blank=True, max_length=255, verbose_name="name (English)")),
+                ("name_ru", models.CharField(blank=True, max_length=255, verbose_name="name (Russian)")),
+                ("code", models.SlugField(max_length=64, unique=True, verbose_name="code")),
+                ("seniority", models.PositiveSmallIntegerField(unique=True, verbose_name="seniority")),
             ],
             options={
-                'verbose_name': 'class rank',
-                'verbose_name_plural': 'class ranks',
-                'ordering': ['seniority'],
+                "verbose_name": "class rank",
+                "verbose_name_plural": "class ranks",
+                "ordering": ["seniority"],
             },
         ),
         migrations.CreateModel(
-            name='Position',
+            name="Position",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_az', models.CharField(max_length=255, verbose_name='name (Azerbaijani)')),
-                ('name_en', models.CharField(blank=True, max_length=255, verbose_name='name (English)')),
-                ('name_ru', models.CharField(blank=True, max_length=255, verbose_name='name (Russian)')),
-                ('code', models.SlugField(max_length=64, unique=True, verbose_name='code')),
-                ('is_prosecutor', models.BooleanField(default=False, verbose_name="prosecutor's post")),
-                ('is_investigator', models.BooleanField(default=False, verbose_name="investigator's post")),
-                ('sort_order', models.PositiveIntegerField(default=0, verbose_name='order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name_az", models.CharField(max_length=255, verbose_name="name (Azerbaijani)")),
+                ("name_en", models.CharField(blank=True, max_length=255, verbose_name="name (English)")),
+                ("name_ru", models.CharField(blank=True, max_length=255, verbose_name="name (Russian)")),
+                ("code", models.SlugField(max_length=64, unique=True, verbose_name="code")),
+                ("is_prosecutor", models.BooleanField(default=False, verbose_name="prosecutor's post")),
+                ("is_investigator", models.BooleanField(default=False, verbose_name="investigator's post")),
+                ("sort_order", models.PositiveIntegerField(default=0, verbose_name="order")),
             ],
             options={
-                'verbose_name': 'position',
-                'verbose_name_plural': 'positions',
-                'ordering': ['sort_order', 'code'],
+                "verbose_name": "position",
+                "verbose_name_plural": "positions",
+                "ordering": ["sort_order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('name_az', models.CharField(max_length=255, verbose_name='name (Azerbaijani)')),
-                ('name_en', models.CharField(blank=True, max_length=255, verbose_name='name (English)')),
-                ('name_ru', models.CharField(blank=True, max_length=255, verbose_name='name (Russian)')),
-                ('code', models.SlugField(max_length=64, unique=True, verbose_name='code')),
-                ('kind', models.CharField(choices=[('general_office', "General Prosecutor's Office"), ('department', 'Department'), ('division', 'Division'), ('directorate', 'Main directorate'), ('military_office', "Military prosecutor's office"), ('autonomous_office', "Autonomous republic prosecutor's office"), ('city_office', "City prosecutor's office"), ('district_office', "District prosecutor's office"), ('centre', 'Training centre')], max_length=32, verbose_name='kind')),
-                ('path', models.CharField(db_index=True, default='', editable=False, max_length=255, verbose_name='tree path')),
-                ('depth', models.PositiveSmallIntegerField(default=0, editable=False, verbose_name='depth')),
-                ('sort_order', models.PositiveIntegerField(default=0, verbose_name='order')),
-                ('district_code', models.CharField(blank=True, max_length=16, verbose_name='district code')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='org.unit', verbose_name='parent unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("name_az", models.CharField(max_length=255, verbose_name="name (Azerbaijani)")),
+                ("name_en", models.CharField(blank=True, max_length=255, verbose_name="name (English)")),
+                ("name_ru", models.CharField(blank=True, max_length=255, verbose_name="name (Russian)")),
+                ("code", models.SlugField(max_length=64, unique=True, verbose_name="code")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("general_office", "General Prosecutor's Office"),
+                            ("department", "Department"),
+                            ("division", "Division"),
+                            ("directorate", "Main directorate"),
+                            ("military_office", "Military prosecutor's office"),
+                            ("autonomous_office", "Autonomous republic prosecutor's office"),
+                            ("city_office", "City prosecutor's office"),
+                            ("district_office", "District prosecutor's office"),
+                            ("centre", "Training centre"),
+                        ],
+                        max_length=32,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "path",
+                    models.CharField(
+                        db_index=True, default="", editable=False, max_length=255, verbose_name="tree path"
+                    ),
+                ),
+                ("depth", models.PositiveSmallIntegerField(default=0, editable=False, verbose_name="depth")),
+                ("sort_order", models.PositiveIntegerField(default=0, verbose_name="order")),
+                ("district_code", models.CharField(blank=True, max_length=16, verbose_name="district code")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="org.unit",
+                        verbose_name="parent unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'unit',
-                'verbose_name_plural': 'units',
-                'ordering': ['path'],
+                "verbose_name": "unit",
+                "verbose_name_plural": "units",
+                "ordering": ["path"],
             },
         ),
         migrations.CreateModel(
-            name='Employee',
+            name="Employee",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='public identifier')),
-                ('username', models.CharField(max_length=64, unique=True, verbose_name='login')),
-                ('fin', models.CharField(blank=True, max_length=7, null=True, unique=True, verbose_name='FIN')),
-                ('last_name', models.CharField(max_length=100, verbose_name='last name')),
-                ('first_name', models.CharField(max_length=100, verbose_name='first name')),
-                ('patronymic', models.CharField(blank=True, max_length=100, verbose_name='patronymic')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='phone')),
-                ('clearance', models.PositiveSmallIntegerField(choices=[(0, 'Unclassified'), (1, 'For official use'), (2, 'Secret'), (3, 'Top secret')], default=1, verbose_name='clearance')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('is_staff', models.BooleanField(default=False, verbose_name='Django admin access')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='joined')),
-                ('preferred_language', models.CharField(blank=True, max_length=5, verbose_name='interface language')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
-                ('class_rank', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.classrank', verbose_name='class rank')),
-                ('position', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.position', verbose_name='position')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='employees', to='org.unit', verbose_name='unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "public_id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, unique=True, verbose_name="public identifier"
+                    ),
+                ),
+                ("username", models.CharField(max_length=64, unique=True, verbose_name="login")),
+                (
+                    "fin",
+                    models.CharField(blank=True, max_length=7, null=True, unique=True, verbose_name="FIN"),
+                ),
+                ("last_name", models.CharField(max_length=100, verbose_name="last name")),
+                ("first_name", models.CharField(max_length=100, verbose_name="first name")),
+                ("patronymic", models.CharField(blank=True, max_length=100, verbose_name="patronymic")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="phone")),
+                (
+                    "clearance",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Unclassified"),
+                            (1, "For official use"),
+                            (2, "Secret"),
+                            (3, "Top secret"),
+                        ],
+                        default=1,
+                        verbose_name="clearance",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                ("is_staff", models.BooleanField(default=False, verbose_name="Django admin access")),
+                (
+                    "date_joined",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="joined"),
+                ),
+                (
+                    "preferred_language",
+                    models.CharField(blank=True, max_length=5, verbose_name="interface language"),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
+                (
+                    "class_rank",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.classrank",
+                        verbose_name="class rank",
+                    ),
+                ),
+                (
+                    "position",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.position",
+                        verbose_name="position",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="employees",
+                        to="org.unit",
+                        verbose_name="unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'employee',
-                'verbose_name_plural': 'employees',
+                "verbose_name": "employee",
+                "verbose_name_plural": "employees",
             },
             managers=[
-                ('objects', eprok.org.models.EmployeeManager()),
+                ("objects", eprok.org.models.EmployeeManager()),
             ],
         ),
         migrations.CreateModel(
-            name='RoleAssignment',
+            name="RoleAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('role', models.CharField(choices=[('register_materials', 'Register crime reports'), ('investigate', 'Investigate'), ('supervise', 'Supervise investigations'), ('prosecute', 'State prosecution in court'), ('register_appeals', 'Register appeals'), ('answer_appeals', 'Answer appeals'), ('operate_calls', 'Operate the call centre'), ('read_special', 'Read special reports'), ('duty_prosecutor', 'Duty prosecutor'), ('administer_training', 'Administer training'), ('view_statistics', 'View statistics'), ('read_audit', 'Read the audit log'), ('administer_users', 'Administer users')], max_length=32, verbose_name='role')),
-                ('include_subunits', models.BooleanField(default=False, verbose_name='with sub-units')),
-                ('valid_from', models.DateField(default=datetime.date.today, verbose_name='valid from')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='valid to')),
-                ('employee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='role_assignments', to=settings.AUTH_USER_MODEL, verbose_name='employee')),
-                ('granted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='granted by')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='role_assignments', to='org.unit', verbose_name='unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("register_materials", "Register crime reports"),
+                            ("investigate", "Investigate"),
+                            ("supervise", "Supervise investigations"),
+                            ("prosecute", "State prosecution in court"),
+                            ("register_appeals", "Register appeals"),
+                            ("answer_appeals", "Answer appeals"),
+                            ("operate_calls", "Operate the call centre"),
+                            ("read_special", "Read special reports"),
+                            ("duty_prosecutor", "Duty prosecutor"),
+                            ("administer_training", "Administer training"),
+                            ("view_statistics", "View statistics"),
+                            ("read_audit", "Read the audit log"),
+                            ("administer_users", "Administer users"),
+                        ],
+                        max_length=32,
+                        verbose_name="role",
+                    ),
+                ),
+                ("include_subunits", models.BooleanField(default=False, verbose_name="with sub-units")),
+                ("valid_from", models.DateField(default=datetime.date.today, verbose_name="valid from")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="valid to")),
+                (
+                    "employee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="role_assignments",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="employee",
+                    ),
+                ),
+                (
+                    "granted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="granted by",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="role_assignments",
+                        to="org.unit",
+                        verbose_name="unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'role assignment',
-                'verbose_name_plural': 'role assignments',
-                'indexes': [models.Index(fields=['employee', 'role'], name='org_assignment_emp_role')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('valid_to__isnull', True), ('valid_to__gte', models.F('valid_from')), _connector='OR'), name='org_assignment_period_ordered')],
+                "verbose_name": "role assignment",
+                "verbose_name_plural": "role assignments",
+                "indexes": [models.Index(fields=["employee", "role"], name="org_assignment_emp_role")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("valid_to__isnull", True),
+                            ("valid_to__gte", models.F("valid_from")),
+                            _connector="OR",
+                        ),
+                        name="org_assignment_period_ordered",
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='employee',
-            index=models.Index(fields=['unit', 'last_name'], name='org_employee_unit_name'),
+            model_name="employee",
+            index=models.Index(fields=["unit", "last_name"], name="org_employee_unit_name"),
         ),
     ]

@@ -4,20 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('org', '0001_initial'),
+        ("org", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='employee',
-            name='name_key',
-            field=models.CharField(blank=True, db_index=True, editable=False, max_length=310, verbose_name='search key'),
+            model_name="employee",
+            name="name_key",
+            field=models.CharField(
+                blank=True, db_index=True, editable=False, max_length=310, verbose_name="search key"
+            ),
         ),
         migrations.AddField(
-            model_name='roleassignment',
-            name='ended_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='ended at'),
+            model_name="roleassignment",
+            name="ended_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="ended at"),
         ),
     ]

@@ -7,7 +7,9 @@ def fill(apps, schema_editor):
     from eprok.org.models import name_search_key
 
     Employee = apps.get_model("org", "Employee")
-    for row in Employee.objects.filter(name_key="").only("pk", "last_name", "first_name", "patronymic").iterator():
+    for row in (
+        Employee.objects.filter(name_key="").only("pk", "last_name", "first_name", "patronymic").iterator()
+    ):
         full = " ".join(p for p in (row.last_name, row.first_name, row.patronymic) if p)
         Employee.objects.filter(pk=row.pk).update(name_key=name_search_key(full))
 

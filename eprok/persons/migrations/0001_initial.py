@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,131 +15,311 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='public identifier')),
-                ('kind', models.CharField(choices=[('natural', 'Natural person'), ('legal', 'Legal entity')], default='natural', max_length=16, verbose_name='kind')),
-                ('fin', models.CharField(blank=True, max_length=7, null=True, verbose_name='FIN')),
-                ('virtual_pin', models.CharField(blank=True, max_length=16, verbose_name='virtual PIN')),
-                ('last_name', models.CharField(blank=True, max_length=100, verbose_name='surname')),
-                ('first_name', models.CharField(blank=True, max_length=100, verbose_name='name')),
-                ('patronymic', models.CharField(blank=True, max_length=100, verbose_name='patronymic')),
-                ('birth_date', models.DateField(blank=True, null=True, verbose_name='date of birth')),
-                ('sex', models.CharField(blank=True, choices=[('male', 'Male'), ('female', 'Female')], max_length=8, verbose_name='sex')),
-                ('citizenship', models.CharField(blank=True, help_text='ISO 3166 country code, e.g. AZ.', max_length=2, verbose_name='citizenship')),
-                ('voen', models.CharField(blank=True, max_length=10, null=True, verbose_name='VÖEN')),
-                ('legal_name', models.CharField(blank=True, max_length=300, verbose_name='name of the legal entity')),
-                ('registration_number', models.CharField(blank=True, max_length=64, verbose_name='state registration number')),
-                ('registration_date', models.DateField(blank=True, null=True, verbose_name='date of state registration')),
-                ('name_key', models.CharField(blank=True, db_index=True, editable=False, max_length=400, verbose_name='search key')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='entered by')),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='merged_duplicates', to='persons.person', verbose_name='merged into')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "public_id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, unique=True, verbose_name="public identifier"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("natural", "Natural person"), ("legal", "Legal entity")],
+                        default="natural",
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("fin", models.CharField(blank=True, max_length=7, null=True, verbose_name="FIN")),
+                ("virtual_pin", models.CharField(blank=True, max_length=16, verbose_name="virtual PIN")),
+                ("last_name", models.CharField(blank=True, max_length=100, verbose_name="surname")),
+                ("first_name", models.CharField(blank=True, max_length=100, verbose_name="name")),
+                ("patronymic", models.CharField(blank=True, max_length=100, verbose_name="patronymic")),
+                ("birth_date", models.DateField(blank=True, null=True, verbose_name="date of birth")),
+                (
+                    "sex",
+                    models.CharField(
+                        blank=True,
+                        choices=[("male", "Male"), ("female", "Female")],
+                        max_length=8,
+                        verbose_name="sex",
+                    ),
+                ),
+                (
+                    "citizenship",
+                    models.CharField(
+                        blank=True,
+                        help_text="ISO 3166 country code, e.g. AZ.",
+                        max_length=2,
+                        verbose_name="citizenship",
+                    ),
+                ),
+                ("voen", models.CharField(blank=True, max_length=10, null=True, verbose_name="VÖEN")),
+                (
+                    "legal_name",
+                    models.CharField(blank=True, max_length=300, verbose_name="name of the legal entity"),
+                ),
+                (
+                    "registration_number",
+                    models.CharField(blank=True, max_length=64, verbose_name="state registration number"),
+                ),
+                (
+                    "registration_date",
+                    models.DateField(blank=True, null=True, verbose_name="date of state registration"),
+                ),
+                (
+                    "name_key",
+                    models.CharField(
+                        blank=True, db_index=True, editable=False, max_length=400, verbose_name="search key"
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="entered by",
+                    ),
+                ),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="merged_duplicates",
+                        to="persons.person",
+                        verbose_name="merged into",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'person',
-                'verbose_name_plural': 'persons',
-                'ordering': ['last_name', 'first_name', 'legal_name', 'pk'],
+                "verbose_name": "person",
+                "verbose_name_plural": "persons",
+                "ordering": ["last_name", "first_name", "legal_name", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='PersonAddress',
+            name="PersonAddress",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('kind', models.CharField(choices=[('registration', 'Registered address'), ('residence', 'Actual residence'), ('legal', 'Legal address'), ('work', 'Workplace')], max_length=16, verbose_name='kind')),
-                ('district', models.CharField(blank=True, max_length=100, verbose_name='city or district')),
-                ('text', models.CharField(max_length=300, verbose_name='address')),
-                ('postal_code', models.CharField(blank=True, max_length=6, verbose_name='postal code')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='addresses', to='persons.person', verbose_name='person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("registration", "Registered address"),
+                            ("residence", "Actual residence"),
+                            ("legal", "Legal address"),
+                            ("work", "Workplace"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("district", models.CharField(blank=True, max_length=100, verbose_name="city or district")),
+                ("text", models.CharField(max_length=300, verbose_name="address")),
+                ("postal_code", models.CharField(blank=True, max_length=6, verbose_name="postal code")),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="addresses",
+                        to="persons.person",
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'address',
-                'verbose_name_plural': 'addresses',
-                'ordering': ['person', 'kind', 'pk'],
+                "verbose_name": "address",
+                "verbose_name_plural": "addresses",
+                "ordering": ["person", "kind", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='PersonDocument',
+            name="PersonDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('kind', models.CharField(choices=[('id_card', 'Identity card'), ('passport', 'Passport'), ('foreign_passport', 'Foreign passport'), ('residence_permit', 'Residence permit'), ('birth_certificate', 'Birth certificate'), ('other', 'Other document')], max_length=24, verbose_name='kind')),
-                ('series', models.CharField(blank=True, max_length=8, verbose_name='series')),
-                ('number', models.CharField(max_length=32, verbose_name='number')),
-                ('issuing_country', models.CharField(blank=True, max_length=2, verbose_name='issuing country')),
-                ('issued_by', models.CharField(blank=True, max_length=200, verbose_name='issued by')),
-                ('issued_on', models.DateField(blank=True, null=True, verbose_name='issued on')),
-                ('valid_until', models.DateField(blank=True, null=True, verbose_name='valid until')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='persons.person', verbose_name='person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("id_card", "Identity card"),
+                            ("passport", "Passport"),
+                            ("foreign_passport", "Foreign passport"),
+                            ("residence_permit", "Residence permit"),
+                            ("birth_certificate", "Birth certificate"),
+                            ("other", "Other document"),
+                        ],
+                        max_length=24,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("series", models.CharField(blank=True, max_length=8, verbose_name="series")),
+                ("number", models.CharField(max_length=32, verbose_name="number")),
+                (
+                    "issuing_country",
+                    models.CharField(blank=True, max_length=2, verbose_name="issuing country"),
+                ),
+                ("issued_by", models.CharField(blank=True, max_length=200, verbose_name="issued by")),
+                ("issued_on", models.DateField(blank=True, null=True, verbose_name="issued on")),
+                ("valid_until", models.DateField(blank=True, null=True, verbose_name="valid until")),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="documents",
+                        to="persons.person",
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'identity document',
-                'verbose_name_plural': 'identity documents',
-                'ordering': ['person', 'kind', 'pk'],
+                "verbose_name": "identity document",
+                "verbose_name_plural": "identity documents",
+                "ordering": ["person", "kind", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='PersonMerge',
+            name="PersonMerge",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('merged_at', models.DateTimeField(auto_now_add=True, verbose_name='merged at')),
-                ('reason', models.TextField(verbose_name='reason')),
-                ('snapshot', models.JSONField(default=dict, verbose_name='duplicate as it was')),
-                ('moved', models.JSONField(default=dict, verbose_name='references moved')),
-                ('duplicate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='merges_as_duplicate', to='persons.person', verbose_name='duplicate')),
-                ('merged_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='merged by')),
-                ('survivor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='merges_as_survivor', to='persons.person', verbose_name='surviving record')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("merged_at", models.DateTimeField(auto_now_add=True, verbose_name="merged at")),
+                ("reason", models.TextField(verbose_name="reason")),
+                ("snapshot", models.JSONField(default=dict, verbose_name="duplicate as it was")),
+                ("moved", models.JSONField(default=dict, verbose_name="references moved")),
+                (
+                    "duplicate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="merges_as_duplicate",
+                        to="persons.person",
+                        verbose_name="duplicate",
+                    ),
+                ),
+                (
+                    "merged_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="merged by",
+                    ),
+                ),
+                (
+                    "survivor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="merges_as_survivor",
+                        to="persons.person",
+                        verbose_name="surviving record",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'merge of persons',
-                'verbose_name_plural': 'merges of persons',
-                'ordering': ['-merged_at'],
+                "verbose_name": "merge of persons",
+                "verbose_name_plural": "merges of persons",
+                "ordering": ["-merged_at"],
             },
         ),
         migrations.CreateModel(
-            name='PersonPhone',
+            name="PersonPhone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('number', models.CharField(db_index=True, max_length=20, verbose_name='phone number')),
-                ('note', models.CharField(blank=True, max_length=100, verbose_name='note')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='phones', to='persons.person', verbose_name='person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("number", models.CharField(db_index=True, max_length=20, verbose_name="phone number")),
+                ("note", models.CharField(blank=True, max_length=100, verbose_name="note")),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="phones",
+                        to="persons.person",
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'phone number',
-                'verbose_name_plural': 'phone numbers',
-                'ordering': ['person', 'pk'],
+                "verbose_name": "phone number",
+                "verbose_name_plural": "phone numbers",
+                "ordering": ["person", "pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['birth_date'], name='person_birth_date'),
+            model_name="person",
+            index=models.Index(fields=["birth_date"], name="person_birth_date"),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.UniqueConstraint(condition=models.Q(('fin__isnull', False), ('merged_into__isnull', True)), fields=('fin',), name='person_fin_unique'),
+            model_name="person",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("fin__isnull", False), ("merged_into__isnull", True)),
+                fields=("fin",),
+                name="person_fin_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.UniqueConstraint(condition=models.Q(('merged_into__isnull', True), ('voen__isnull', False)), fields=('voen',), name='person_voen_unique'),
+            model_name="person",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("merged_into__isnull", True), ("voen__isnull", False)),
+                fields=("voen",),
+                name="person_voen_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['natural', 'legal'])), name='person_kind_valid'),
+            model_name="person",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["natural", "legal"])), name="person_kind_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.CheckConstraint(condition=models.Q(('kind', 'legal'), ('voen__isnull', True), ('voen__endswith', '2'), _connector='OR'), name='person_natural_voen_ends_in_2'),
+            model_name="person",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("kind", "legal"), ("voen__isnull", True), ("voen__endswith", "2"), _connector="OR"
+                ),
+                name="person_natural_voen_ends_in_2",
+            ),
         ),
         migrations.AddIndex(
-            model_name='persondocument',
-            index=models.Index(fields=['number'], name='persondoc_number'),
+            model_name="persondocument",
+            index=models.Index(fields=["number"], name="persondoc_number"),
         ),
     ]

@@ -5,32 +5,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('persons', '0001_initial'),
+        ("persons", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='person',
-            name='version',
-            field=models.PositiveIntegerField(default=1, verbose_name='version'),
+            model_name="person",
+            name="version",
+            field=models.PositiveIntegerField(default=1, verbose_name="version"),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['virtual_pin'], name='person_virtual_pin'),
+            model_name="person",
+            index=models.Index(fields=["virtual_pin"], name="person_virtual_pin"),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['registration_number'], name='person_registration_number'),
+            model_name="person",
+            index=models.Index(fields=["registration_number"], name="person_registration_number"),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.CheckConstraint(condition=models.Q(('kind', 'natural'), ('voen__isnull', True), ('voen__endswith', '1'), _connector='OR'), name='person_legal_voen_ends_in_1'),
+            model_name="person",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("kind", "natural"), ("voen__isnull", True), ("voen__endswith", "1"), _connector="OR"
+                ),
+                name="person_legal_voen_ends_in_1",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.CheckConstraint(condition=models.Q(('kind', 'natural'), ('fin__isnull', True), _connector='OR'), name='person_legal_has_no_fin'),
+            model_name="person",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind", "natural"), ("fin__isnull", True), _connector="OR"),
+                name="person_legal_has_no_fin",
+            ),
         ),
     ]

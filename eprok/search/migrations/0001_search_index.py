@@ -5,80 +5,133 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0005_roles_correspondence_and_templates'),
+        ("org", "0005_roles_correspondence_and_templates"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SearchName',
+            name="SearchName",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('term', models.CharField(max_length=64, unique=True, verbose_name='term')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("term", models.CharField(max_length=64, unique=True, verbose_name="term")),
             ],
             options={
-                'verbose_name': 'name term',
-                'verbose_name_plural': 'name terms',
+                "verbose_name": "name term",
+                "verbose_name_plural": "name terms",
             },
         ),
         migrations.CreateModel(
-            name='SearchEntry',
+            name="SearchEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(max_length=40, verbose_name='type')),
-                ('object_id', models.BigIntegerField(verbose_name='record id')),
-                ('key', models.CharField(help_text="The number or public id in the record's URL.", max_length=64, verbose_name='record key')),
-                ('status', models.CharField(blank=True, max_length=40, verbose_name='status')),
-                ('date', models.DateField(blank=True, null=True, verbose_name='date')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('text', models.TextField(blank=True, help_text='The shown text, cut for snippets.', verbose_name='text')),
-                ('terms', models.TextField(blank=True, verbose_name='folded terms')),
-                ('indexed_at', models.DateTimeField(auto_now=True, verbose_name='indexed at')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='org.unit', verbose_name='unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("label", models.CharField(max_length=40, verbose_name="type")),
+                ("object_id", models.BigIntegerField(verbose_name="record id")),
+                (
+                    "key",
+                    models.CharField(
+                        help_text="The number or public id in the record's URL.",
+                        max_length=64,
+                        verbose_name="record key",
+                    ),
+                ),
+                ("status", models.CharField(blank=True, max_length=40, verbose_name="status")),
+                ("date", models.DateField(blank=True, null=True, verbose_name="date")),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                (
+                    "text",
+                    models.TextField(
+                        blank=True, help_text="The shown text, cut for snippets.", verbose_name="text"
+                    ),
+                ),
+                ("terms", models.TextField(blank=True, verbose_name="folded terms")),
+                ("indexed_at", models.DateTimeField(auto_now=True, verbose_name="indexed at")),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="org.unit",
+                        verbose_name="unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'search entry',
-                'verbose_name_plural': 'search entries',
+                "verbose_name": "search entry",
+                "verbose_name_plural": "search entries",
             },
         ),
         migrations.CreateModel(
-            name='SearchKey',
+            name="SearchKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('number', 'Number'), ('article', 'Criminal Code article')], max_length=10, verbose_name='kind')),
-                ('value', models.CharField(max_length=64, verbose_name='value')),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='keys', to='search.searchentry', verbose_name='entry')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("number", "Number"), ("article", "Criminal Code article")],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("value", models.CharField(max_length=64, verbose_name="value")),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="keys",
+                        to="search.searchentry",
+                        verbose_name="entry",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'search key',
-                'verbose_name_plural': 'search keys',
+                "verbose_name": "search key",
+                "verbose_name_plural": "search keys",
             },
         ),
         migrations.AddIndex(
-            model_name='searchentry',
-            index=models.Index(fields=['-date', '-id'], name='search_entry_recent'),
+            model_name="searchentry",
+            index=models.Index(fields=["-date", "-id"], name="search_entry_recent"),
         ),
         migrations.AddIndex(
-            model_name='searchentry',
-            index=models.Index(fields=['label', '-date'], name='search_entry_label_recent'),
+            model_name="searchentry",
+            index=models.Index(fields=["label", "-date"], name="search_entry_label_recent"),
         ),
         migrations.AddIndex(
-            model_name='searchentry',
-            index=models.Index(fields=['unit', '-date'], name='search_entry_unit_recent'),
+            model_name="searchentry",
+            index=models.Index(fields=["unit", "-date"], name="search_entry_unit_recent"),
         ),
         migrations.AddConstraint(
-            model_name='searchentry',
-            constraint=models.UniqueConstraint(fields=('label', 'object_id'), name='search_entry_unique_object'),
+            model_name="searchentry",
+            constraint=models.UniqueConstraint(
+                fields=("label", "object_id"), name="search_entry_unique_object"
+            ),
         ),
         migrations.AddIndex(
-            model_name='searchkey',
-            index=models.Index(fields=['value', 'kind'], name='search_key_value'),
+            model_name="searchkey",
+            index=models.Index(fields=["value", "kind"], name="search_key_value"),
         ),
         migrations.AddConstraint(
-            model_name='searchkey',
-            constraint=models.UniqueConstraint(fields=('entry', 'kind', 'value'), name='search_key_unique'),
+            model_name="searchkey",
+            constraint=models.UniqueConstraint(fields=("entry", "kind", "value"), name="search_key_unique"),
         ),
     ]

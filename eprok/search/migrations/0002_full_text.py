@@ -13,7 +13,7 @@ def forwards(apps, schema_editor):
     if vendor == "sqlite":
         schema_editor.execute(
             "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5("
-            "terms, tokenize = \"unicode61 remove_diacritics 0\", detail = none)"
+            'terms, tokenize = "unicode61 remove_diacritics 0", detail = none)'
         )
     elif vendor == "postgresql":
         schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")

@@ -7,152 +7,375 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('documents', '0003_resolution_term_rule'),
+        ("documents", "0003_resolution_term_rule"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AsanProfile',
+            name="AsanProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('phone', models.CharField(max_length=20, verbose_name='phone number')),
-                ('asan_id', models.CharField(max_length=12, verbose_name='ASAN ID')),
-                ('employee', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='asan', to=settings.AUTH_USER_MODEL, verbose_name='employee')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("phone", models.CharField(max_length=20, verbose_name="phone number")),
+                ("asan_id", models.CharField(max_length=12, verbose_name="ASAN ID")),
+                (
+                    "employee",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="asan",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="employee",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ASAN İmza profile',
-                'verbose_name_plural': 'ASAN İmza profiles',
+                "verbose_name": "ASAN İmza profile",
+                "verbose_name_plural": "ASAN İmza profiles",
             },
         ),
         migrations.CreateModel(
-            name='SigningCertificate',
+            name="SigningCertificate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='public identifier')),
-                ('serial', models.CharField(max_length=64, unique=True, verbose_name='serial number')),
-                ('subject', models.CharField(max_length=500, verbose_name='subject')),
-                ('issuer', models.CharField(max_length=500, verbose_name='issuer')),
-                ('fingerprint', models.CharField(max_length=64, unique=True, verbose_name='SHA-256 fingerprint')),
-                ('certificate_pem', models.TextField(verbose_name='certificate (PEM)')),
-                ('encrypted_key_pem', models.TextField(verbose_name='encrypted private key (PEM)')),
-                ('not_before', models.DateTimeField(verbose_name='valid from')),
-                ('not_after', models.DateTimeField(verbose_name='valid until')),
-                ('status', models.CharField(choices=[('active', 'Active'), ('revoked', 'Revoked'), ('expired', 'Expired')], default='active', max_length=16, verbose_name='status')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='revoked at')),
-                ('revocation_reason', models.CharField(blank=True, choices=[('key_compromise', 'The key or passphrase may be known to someone else'), ('passphrase_forgotten', 'The passphrase was forgotten'), ('left_post', 'The employee left the post'), ('superseded', 'Replaced by a new certificate'), ('other', 'Other')], max_length=32, verbose_name='reason for revocation')),
-                ('employee', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='signing_certificates', to=settings.AUTH_USER_MODEL, verbose_name='employee')),
-                ('revoked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='revoked by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "public_id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, unique=True, verbose_name="public identifier"
+                    ),
+                ),
+                ("serial", models.CharField(max_length=64, unique=True, verbose_name="serial number")),
+                ("subject", models.CharField(max_length=500, verbose_name="subject")),
+                ("issuer", models.CharField(max_length=500, verbose_name="issuer")),
+                (
+                    "fingerprint",
+                    models.CharField(max_length=64, unique=True, verbose_name="SHA-256 fingerprint"),
+                ),
+                ("certificate_pem", models.TextField(verbose_name="certificate (PEM)")),
+                ("encrypted_key_pem", models.TextField(verbose_name="encrypted private key (PEM)")),
+                ("not_before", models.DateTimeField(verbose_name="valid from")),
+                ("not_after", models.DateTimeField(verbose_name="valid until")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "Active"), ("revoked", "Revoked"), ("expired", "Expired")],
+                        default="active",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("revoked_at", models.DateTimeField(blank=True, null=True, verbose_name="revoked at")),
+                (
+                    "revocation_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("key_compromise", "The key or passphrase may be known to someone else"),
+                            ("passphrase_forgotten", "The passphrase was forgotten"),
+                            ("left_post", "The employee left the post"),
+                            ("superseded", "Replaced by a new certificate"),
+                            ("other", "Other"),
+                        ],
+                        max_length=32,
+                        verbose_name="reason for revocation",
+                    ),
+                ),
+                (
+                    "employee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="signing_certificates",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="employee",
+                    ),
+                ),
+                (
+                    "revoked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="revoked by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'signing certificate',
-                'verbose_name_plural': 'signing certificates',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "signing certificate",
+                "verbose_name_plural": "signing certificates",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Signature',
+            name="Signature",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='public identifier')),
-                ('version_number', models.PositiveIntegerField(verbose_name='signed version')),
-                ('signer_name', models.CharField(max_length=300, verbose_name="signer's name")),
-                ('signer_position', models.CharField(blank=True, max_length=300, verbose_name="signer's position")),
-                ('role', models.CharField(choices=[('author', 'Author'), ('approver', 'Approver')], max_length=16, verbose_name='role')),
-                ('provider', models.CharField(choices=[('builtin', "Organisation's key (passphrase)"), ('asan', 'ASAN İmza (mobile)')], max_length=16, verbose_name='provider')),
-                ('certificate_serial', models.CharField(max_length=64, verbose_name='certificate serial number')),
-                ('certificate_subject', models.CharField(max_length=500, verbose_name='certificate subject')),
-                ('certificate_issuer', models.CharField(max_length=500, verbose_name='certificate issuer')),
-                ('certificate_fingerprint', models.CharField(max_length=64, verbose_name='certificate fingerprint')),
-                ('signed_at', models.DateTimeField(verbose_name='signed at')),
-                ('field_name', models.CharField(max_length=64, verbose_name='signature field')),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='signatures', to='documents.document', verbose_name='document')),
-                ('signer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='signer')),
-                ('certificate', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='signatures', to='signing.signingcertificate', verbose_name='certificate')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "public_id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, unique=True, verbose_name="public identifier"
+                    ),
+                ),
+                ("version_number", models.PositiveIntegerField(verbose_name="signed version")),
+                ("signer_name", models.CharField(max_length=300, verbose_name="signer's name")),
+                (
+                    "signer_position",
+                    models.CharField(blank=True, max_length=300, verbose_name="signer's position"),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("author", "Author"), ("approver", "Approver")],
+                        max_length=16,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.CharField(
+                        choices=[
+                            ("builtin", "Organisation's key (passphrase)"),
+                            ("asan", "ASAN İmza (mobile)"),
+                        ],
+                        max_length=16,
+                        verbose_name="provider",
+                    ),
+                ),
+                (
+                    "certificate_serial",
+                    models.CharField(max_length=64, verbose_name="certificate serial number"),
+                ),
+                ("certificate_subject", models.CharField(max_length=500, verbose_name="certificate subject")),
+                ("certificate_issuer", models.CharField(max_length=500, verbose_name="certificate issuer")),
+                (
+                    "certificate_fingerprint",
+                    models.CharField(max_length=64, verbose_name="certificate fingerprint"),
+                ),
+                ("signed_at", models.DateTimeField(verbose_name="signed at")),
+                ("field_name", models.CharField(max_length=64, verbose_name="signature field")),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="signatures",
+                        to="documents.document",
+                        verbose_name="document",
+                    ),
+                ),
+                (
+                    "signer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="signer",
+                    ),
+                ),
+                (
+                    "certificate",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="signatures",
+                        to="signing.signingcertificate",
+                        verbose_name="certificate",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'signature',
-                'verbose_name_plural': 'signatures',
-                'ordering': ['document', 'version_number'],
+                "verbose_name": "signature",
+                "verbose_name_plural": "signatures",
+                "ordering": ["document", "version_number"],
             },
         ),
         migrations.CreateModel(
-            name='AsanSigning',
+            name="AsanSigning",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='public identifier')),
-                ('role', models.CharField(choices=[('author', 'Author'), ('approver', 'Approver')], max_length=16, verbose_name='role')),
-                ('base_version', models.PositiveIntegerField(verbose_name='version being signed')),
-                ('field_name', models.CharField(max_length=64, verbose_name='signature field')),
-                ('phone', models.CharField(max_length=20, verbose_name='phone number')),
-                ('asan_id', models.CharField(max_length=12, verbose_name='ASAN ID')),
-                ('transaction_id', models.CharField(blank=True, max_length=64, verbose_name='ASAN transaction')),
-                ('verification_code', models.CharField(blank=True, max_length=8, verbose_name='verification code')),
-                ('status', models.CharField(choices=[('pending', 'Waiting for confirmation on the phone'), ('signed', 'Signed'), ('cancelled', 'Cancelled on the phone'), ('expired', 'Expired'), ('failed', 'Failed')], default='pending', max_length=16, verbose_name='status')),
-                ('error', models.CharField(blank=True, max_length=300, verbose_name='error')),
-                ('prepared_pdf', models.BinaryField(verbose_name='prepared PDF')),
-                ('document_digest', models.BinaryField(verbose_name='document digest')),
-                ('reserved_start', models.PositiveBigIntegerField(verbose_name='signature placeholder start')),
-                ('reserved_end', models.PositiveBigIntegerField(verbose_name='signature placeholder end')),
-                ('signed_attrs', models.BinaryField(verbose_name='signed attributes')),
-                ('certificate_der', models.BinaryField(verbose_name='certificate')),
-                ('chain_pem', models.TextField(blank=True, verbose_name='certificate chain (PEM)')),
-                ('document_code', models.CharField(max_length=16, verbose_name="document's verification code")),
-                ('expires_at', models.DateTimeField(verbose_name='expires at')),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='documents.document', verbose_name='document')),
-                ('signer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='signer')),
-                ('signature', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='signing.signature', verbose_name='signature')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "public_id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, unique=True, verbose_name="public identifier"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("author", "Author"), ("approver", "Approver")],
+                        max_length=16,
+                        verbose_name="role",
+                    ),
+                ),
+                ("base_version", models.PositiveIntegerField(verbose_name="version being signed")),
+                ("field_name", models.CharField(max_length=64, verbose_name="signature field")),
+                ("phone", models.CharField(max_length=20, verbose_name="phone number")),
+                ("asan_id", models.CharField(max_length=12, verbose_name="ASAN ID")),
+                (
+                    "transaction_id",
+                    models.CharField(blank=True, max_length=64, verbose_name="ASAN transaction"),
+                ),
+                (
+                    "verification_code",
+                    models.CharField(blank=True, max_length=8, verbose_name="verification code"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for confirmation on the phone"),
+                            ("signed", "Signed"),
+                            ("cancelled", "Cancelled on the phone"),
+                            ("expired", "Expired"),
+                            ("failed", "Failed"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("error", models.CharField(blank=True, max_length=300, verbose_name="error")),
+                ("prepared_pdf", models.BinaryField(verbose_name="prepared PDF")),
+                ("document_digest", models.BinaryField(verbose_name="document digest")),
+                (
+                    "reserved_start",
+                    models.PositiveBigIntegerField(verbose_name="signature placeholder start"),
+                ),
+                ("reserved_end", models.PositiveBigIntegerField(verbose_name="signature placeholder end")),
+                ("signed_attrs", models.BinaryField(verbose_name="signed attributes")),
+                ("certificate_der", models.BinaryField(verbose_name="certificate")),
+                ("chain_pem", models.TextField(blank=True, verbose_name="certificate chain (PEM)")),
+                (
+                    "document_code",
+                    models.CharField(max_length=16, verbose_name="document's verification code"),
+                ),
+                ("expires_at", models.DateTimeField(verbose_name="expires at")),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="documents.document",
+                        verbose_name="document",
+                    ),
+                ),
+                (
+                    "signer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="signer",
+                    ),
+                ),
+                (
+                    "signature",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="signing.signature",
+                        verbose_name="signature",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ASAN İmza signing',
-                'verbose_name_plural': 'ASAN İmza signings',
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['signer', '-created_at'], name='asan_signing_signer')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'signed', 'cancelled', 'expired', 'failed'])), name='asan_signing_status_valid')],
+                "verbose_name": "ASAN İmza signing",
+                "verbose_name_plural": "ASAN İmza signings",
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [models.Index(fields=["signer", "-created_at"], name="asan_signing_signer")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("status__in", ["pending", "signed", "cancelled", "expired", "failed"])
+                        ),
+                        name="asan_signing_status_valid",
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='signingcertificate',
-            index=models.Index(fields=['employee', 'status'], name='signing_cert_employee'),
+            model_name="signingcertificate",
+            index=models.Index(fields=["employee", "status"], name="signing_cert_employee"),
         ),
         migrations.AddConstraint(
-            model_name='signingcertificate',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['active', 'revoked', 'expired'])), name='signing_cert_status_valid'),
+            model_name="signingcertificate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["active", "revoked", "expired"])),
+                name="signing_cert_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='signingcertificate',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('revoked_at__isnull', False), ('status', 'revoked')), models.Q(('status', 'revoked'), _negated=True), _connector='OR'), name='signing_cert_revoked_has_time'),
+            model_name="signingcertificate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("revoked_at__isnull", False), ("status", "revoked")),
+                    models.Q(("status", "revoked"), _negated=True),
+                    _connector="OR",
+                ),
+                name="signing_cert_revoked_has_time",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='signingcertificate',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'active')), fields=('employee',), name='signing_cert_one_active'),
+            model_name="signingcertificate",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "active")), fields=("employee",), name="signing_cert_one_active"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='signature',
-            constraint=models.UniqueConstraint(fields=('document', 'field_name'), name='signature_field_unique'),
+            model_name="signature",
+            constraint=models.UniqueConstraint(
+                fields=("document", "field_name"), name="signature_field_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='signature',
-            constraint=models.UniqueConstraint(fields=('document', 'version_number'), name='signature_version_unique'),
+            model_name="signature",
+            constraint=models.UniqueConstraint(
+                fields=("document", "version_number"), name="signature_version_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='signature',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['author', 'approver'])), name='signature_role_valid'),
+            model_name="signature",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("role__in", ["author", "approver"])), name="signature_role_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='signature',
-            constraint=models.CheckConstraint(condition=models.Q(('provider__in', ['builtin', 'asan'])), name='signature_provider_valid'),
+            model_name="signature",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("provider__in", ["builtin", "asan"])), name="signature_provider_valid"
+            ),
         ),
     ]

@@ -7,196 +7,491 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0003_indictment_review_and_derived_terms'),
-        ('materials', '0003_saved_filters_move_to_core'),
-        ('org', '0006_role_report_special'),
-        ('persons', '0002_person_version_and_identifier_checks'),
+        ("cases", "0003_indictment_review_and_derived_terms"),
+        ("materials", "0003_saved_filters_move_to_core"),
+        ("org", "0006_role_report_special"),
+        ("persons", "0002_person_version_and_identifier_checks"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='IncidentType',
+            name="IncidentType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('name_az', models.CharField(max_length=255, verbose_name='name (Azerbaijani)')),
-                ('name_en', models.CharField(blank=True, max_length=255, verbose_name='name (English)')),
-                ('name_ru', models.CharField(blank=True, max_length=255, verbose_name='name (Russian)')),
-                ('code', models.SlugField(max_length=64, unique=True, verbose_name='code')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('sort_order', models.PositiveIntegerField(default=0, verbose_name='order')),
-                ('follow_up_hours', models.PositiveIntegerField(default=24, help_text='An open report without a follow-up for this long raises an alert.', verbose_name='follow-up interval (hours)')),
-                ('ack_target_minutes', models.PositiveIntegerField(default=15, help_text='The duty prosecutor should acknowledge a report of this type within this time.', verbose_name='acknowledgement target (minutes)')),
-                ('classification', models.PositiveSmallIntegerField(choices=[(0, 'Unclassified'), (1, 'For official use'), (2, 'Secret'), (3, 'Top secret')], default=1, verbose_name='minimum classification')),
-                ('routed_to', models.ManyToManyField(blank=True, help_text='Departments that receive every report of this type, besides the duty prosecutor.', related_name='+', to='org.unit', verbose_name='routed to')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("name_az", models.CharField(max_length=255, verbose_name="name (Azerbaijani)")),
+                ("name_en", models.CharField(blank=True, max_length=255, verbose_name="name (English)")),
+                ("name_ru", models.CharField(blank=True, max_length=255, verbose_name="name (Russian)")),
+                ("code", models.SlugField(max_length=64, unique=True, verbose_name="code")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                ("sort_order", models.PositiveIntegerField(default=0, verbose_name="order")),
+                (
+                    "follow_up_hours",
+                    models.PositiveIntegerField(
+                        default=24,
+                        help_text="An open report without a follow-up for this long raises an alert.",
+                        verbose_name="follow-up interval (hours)",
+                    ),
+                ),
+                (
+                    "ack_target_minutes",
+                    models.PositiveIntegerField(
+                        default=15,
+                        help_text="The duty prosecutor should acknowledge a report of this type within this time.",
+                        verbose_name="acknowledgement target (minutes)",
+                    ),
+                ),
+                (
+                    "classification",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Unclassified"),
+                            (1, "For official use"),
+                            (2, "Secret"),
+                            (3, "Top secret"),
+                        ],
+                        default=1,
+                        verbose_name="minimum classification",
+                    ),
+                ),
+                (
+                    "routed_to",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Departments that receive every report of this type, besides the duty prosecutor.",
+                        related_name="+",
+                        to="org.unit",
+                        verbose_name="routed to",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'incident type',
-                'verbose_name_plural': 'incident types',
-                'ordering': ['sort_order', 'code'],
+                "verbose_name": "incident type",
+                "verbose_name_plural": "incident types",
+                "ordering": ["sort_order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='SpecialReport',
+            name="SpecialReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='public identifier')),
-                ('number', models.CharField(max_length=64, unique=True, verbose_name='number')),
-                ('occurred_at', models.DateTimeField(verbose_name='date and time of the incident')),
-                ('district_code', models.CharField(max_length=32, verbose_name='district')),
-                ('region_code', models.CharField(blank=True, max_length=16, verbose_name='region on the map')),
-                ('address', models.CharField(max_length=255, verbose_name='address')),
-                ('latitude', models.DecimalField(blank=True, decimal_places=5, max_digits=8, null=True, verbose_name='latitude')),
-                ('longitude', models.DecimalField(blank=True, decimal_places=5, max_digits=8, null=True, verbose_name='longitude')),
-                ('summary', models.TextField(verbose_name='short description')),
-                ('dead_count', models.PositiveIntegerField(default=0, verbose_name='dead')),
-                ('injured_count', models.PositiveIntegerField(default=0, verbose_name='injured')),
-                ('involved_count', models.PositiveIntegerField(default=0, verbose_name='persons involved')),
-                ('articles', models.CharField(blank=True, max_length=255, verbose_name='preliminary qualification')),
-                ('scene_examined', models.BooleanField(default=False, verbose_name='scene examined')),
-                ('measures', models.TextField(blank=True, verbose_name='other measures taken')),
-                ('urgency', models.CharField(choices=[('immediate', 'Immediate'), ('urgent', 'Urgent'), ('routine', 'Routine')], default='urgent', max_length=16, verbose_name='urgency')),
-                ('classification', models.PositiveSmallIntegerField(choices=[(0, 'Unclassified'), (1, 'For official use'), (2, 'Secret'), (3, 'Top secret')], default=1, verbose_name='classification')),
-                ('status', models.CharField(choices=[('submitted', 'Submitted'), ('acknowledged', 'Acknowledged'), ('closed', 'Closed')], default='submitted', max_length=16, verbose_name='status')),
-                ('submitted_at', models.DateTimeField(verbose_name='submitted at')),
-                ('delivered_at', models.DateTimeField(blank=True, null=True, verbose_name='delivered at')),
-                ('delivery_attempts', models.PositiveIntegerField(default=0, verbose_name='delivery attempts')),
-                ('acknowledged_at', models.DateTimeField(blank=True, null=True, verbose_name='acknowledged at')),
-                ('ack_target_minutes', models.PositiveIntegerField(verbose_name='acknowledgement target (minutes)')),
-                ('follow_up_hours', models.PositiveIntegerField(verbose_name='follow-up interval (hours)')),
-                ('follow_up_due', models.DateTimeField(blank=True, null=True, verbose_name='next follow-up due')),
-                ('follow_up_alerted_for', models.DateTimeField(blank=True, null=True, verbose_name='late follow-up alerted for')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed at')),
-                ('closure_reason', models.TextField(blank=True, verbose_name='reason for closure')),
-                ('acknowledged_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='acknowledged by')),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.case', verbose_name='criminal case')),
-                ('closed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='closed by')),
-                ('incident_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='special.incidenttype', verbose_name='incident type')),
-                ('material', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='materials.material', verbose_name='crime report registered')),
-                ('reported_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='reporting official')),
-                ('reporting_unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.unit', verbose_name='reporting unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "public_id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, unique=True, verbose_name="public identifier"
+                    ),
+                ),
+                ("number", models.CharField(max_length=64, unique=True, verbose_name="number")),
+                ("occurred_at", models.DateTimeField(verbose_name="date and time of the incident")),
+                ("district_code", models.CharField(max_length=32, verbose_name="district")),
+                (
+                    "region_code",
+                    models.CharField(blank=True, max_length=16, verbose_name="region on the map"),
+                ),
+                ("address", models.CharField(max_length=255, verbose_name="address")),
+                (
+                    "latitude",
+                    models.DecimalField(
+                        blank=True, decimal_places=5, max_digits=8, null=True, verbose_name="latitude"
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(
+                        blank=True, decimal_places=5, max_digits=8, null=True, verbose_name="longitude"
+                    ),
+                ),
+                ("summary", models.TextField(verbose_name="short description")),
+                ("dead_count", models.PositiveIntegerField(default=0, verbose_name="dead")),
+                ("injured_count", models.PositiveIntegerField(default=0, verbose_name="injured")),
+                ("involved_count", models.PositiveIntegerField(default=0, verbose_name="persons involved")),
+                (
+                    "articles",
+                    models.CharField(blank=True, max_length=255, verbose_name="preliminary qualification"),
+                ),
+                ("scene_examined", models.BooleanField(default=False, verbose_name="scene examined")),
+                ("measures", models.TextField(blank=True, verbose_name="other measures taken")),
+                (
+                    "urgency",
+                    models.CharField(
+                        choices=[("immediate", "Immediate"), ("urgent", "Urgent"), ("routine", "Routine")],
+                        default="urgent",
+                        max_length=16,
+                        verbose_name="urgency",
+                    ),
+                ),
+                (
+                    "classification",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Unclassified"),
+                            (1, "For official use"),
+                            (2, "Secret"),
+                            (3, "Top secret"),
+                        ],
+                        default=1,
+                        verbose_name="classification",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "Submitted"),
+                            ("acknowledged", "Acknowledged"),
+                            ("closed", "Closed"),
+                        ],
+                        default="submitted",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(verbose_name="submitted at")),
+                ("delivered_at", models.DateTimeField(blank=True, null=True, verbose_name="delivered at")),
+                (
+                    "delivery_attempts",
+                    models.PositiveIntegerField(default=0, verbose_name="delivery attempts"),
+                ),
+                (
+                    "acknowledged_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="acknowledged at"),
+                ),
+                (
+                    "ack_target_minutes",
+                    models.PositiveIntegerField(verbose_name="acknowledgement target (minutes)"),
+                ),
+                ("follow_up_hours", models.PositiveIntegerField(verbose_name="follow-up interval (hours)")),
+                (
+                    "follow_up_due",
+                    models.DateTimeField(blank=True, null=True, verbose_name="next follow-up due"),
+                ),
+                (
+                    "follow_up_alerted_for",
+                    models.DateTimeField(blank=True, null=True, verbose_name="late follow-up alerted for"),
+                ),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="closed at")),
+                ("closure_reason", models.TextField(blank=True, verbose_name="reason for closure")),
+                (
+                    "acknowledged_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="acknowledged by",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cases.case",
+                        verbose_name="criminal case",
+                    ),
+                ),
+                (
+                    "closed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="closed by",
+                    ),
+                ),
+                (
+                    "incident_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reports",
+                        to="special.incidenttype",
+                        verbose_name="incident type",
+                    ),
+                ),
+                (
+                    "material",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="materials.material",
+                        verbose_name="crime report registered",
+                    ),
+                ),
+                (
+                    "reported_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="reporting official",
+                    ),
+                ),
+                (
+                    "reporting_unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.unit",
+                        verbose_name="reporting unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'special report',
-                'verbose_name_plural': 'special reports',
-                'ordering': ['-submitted_at', '-id'],
+                "verbose_name": "special report",
+                "verbose_name_plural": "special reports",
+                "ordering": ["-submitted_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ReportPerson',
+            name="ReportPerson",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('role', models.CharField(choices=[('victim', 'Victim'), ('deceased', 'Deceased'), ('suspect', 'Suspect'), ('witness', 'Witness'), ('other', 'Other person involved')], max_length=16, verbose_name='role in the incident')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='persons.person', verbose_name='person')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='persons', to='special.specialreport', verbose_name='special report')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("victim", "Victim"),
+                            ("deceased", "Deceased"),
+                            ("suspect", "Suspect"),
+                            ("witness", "Witness"),
+                            ("other", "Other person involved"),
+                        ],
+                        max_length=16,
+                        verbose_name="role in the incident",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="persons.person",
+                        verbose_name="person",
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="persons",
+                        to="special.specialreport",
+                        verbose_name="special report",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'person involved',
-                'verbose_name_plural': 'persons involved',
-                'ordering': ['id'],
+                "verbose_name": "person involved",
+                "verbose_name_plural": "persons involved",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='FollowUp',
+            name="FollowUp",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('sequence', models.PositiveIntegerField(verbose_name='follow-up number')),
-                ('text', models.TextField(verbose_name='text')),
-                ('late', models.BooleanField(default=False, verbose_name='late')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='author')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='follow_ups', to='special.specialreport', verbose_name='special report')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("sequence", models.PositiveIntegerField(verbose_name="follow-up number")),
+                ("text", models.TextField(verbose_name="text")),
+                ("late", models.BooleanField(default=False, verbose_name="late")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="author",
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="follow_ups",
+                        to="special.specialreport",
+                        verbose_name="special report",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'follow-up report',
-                'verbose_name_plural': 'follow-up reports',
-                'ordering': ['report', 'sequence'],
+                "verbose_name": "follow-up report",
+                "verbose_name_plural": "follow-up reports",
+                "ordering": ["report", "sequence"],
             },
         ),
         migrations.CreateModel(
-            name='Delivery',
+            name="Delivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('duty', 'Duty prosecutor'), ('department', 'Department the incident type is routed to')], max_length=16, verbose_name='kind')),
-                ('delivered_at', models.DateTimeField(verbose_name='delivered at')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.unit', verbose_name='unit')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='special.specialreport', verbose_name='special report')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("duty", "Duty prosecutor"),
+                            ("department", "Department the incident type is routed to"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("delivered_at", models.DateTimeField(verbose_name="delivered at")),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.unit",
+                        verbose_name="unit",
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliveries",
+                        to="special.specialreport",
+                        verbose_name="special report",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'delivery',
-                'verbose_name_plural': 'deliveries',
-                'ordering': ['id'],
+                "verbose_name": "delivery",
+                "verbose_name_plural": "deliveries",
+                "ordering": ["id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='incidenttype',
-            constraint=models.CheckConstraint(condition=models.Q(('follow_up_hours__gte', 1)), name='incidenttype_follow_up_positive'),
+            model_name="incidenttype",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("follow_up_hours__gte", 1)), name="incidenttype_follow_up_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='incidenttype',
-            constraint=models.CheckConstraint(condition=models.Q(('ack_target_minutes__gte', 1)), name='incidenttype_ack_positive'),
+            model_name="incidenttype",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ack_target_minutes__gte", 1)), name="incidenttype_ack_positive"
+            ),
         ),
         migrations.AddIndex(
-            model_name='specialreport',
-            index=models.Index(fields=['-submitted_at'], name='special_report_submitted'),
+            model_name="specialreport",
+            index=models.Index(fields=["-submitted_at"], name="special_report_submitted"),
         ),
         migrations.AddIndex(
-            model_name='specialreport',
-            index=models.Index(fields=['status', 'follow_up_due'], name='special_report_follow_up'),
+            model_name="specialreport",
+            index=models.Index(fields=["status", "follow_up_due"], name="special_report_follow_up"),
         ),
         migrations.AddIndex(
-            model_name='specialreport',
-            index=models.Index(fields=['delivered_at'], name='special_report_delivered'),
+            model_name="specialreport",
+            index=models.Index(fields=["delivered_at"], name="special_report_delivered"),
         ),
         migrations.AddIndex(
-            model_name='specialreport',
-            index=models.Index(fields=['-updated_at'], name='special_report_updated'),
+            model_name="specialreport",
+            index=models.Index(fields=["-updated_at"], name="special_report_updated"),
         ),
         migrations.AddIndex(
-            model_name='specialreport',
-            index=models.Index(fields=['region_code', '-submitted_at'], name='special_report_region'),
+            model_name="specialreport",
+            index=models.Index(fields=["region_code", "-submitted_at"], name="special_report_region"),
         ),
         migrations.AddConstraint(
-            model_name='specialreport',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['submitted', 'acknowledged', 'closed'])), name='specialreport_status_valid'),
+            model_name="specialreport",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["submitted", "acknowledged", "closed"])),
+                name="specialreport_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='specialreport',
-            constraint=models.CheckConstraint(condition=models.Q(('urgency__in', ['immediate', 'urgent', 'routine'])), name='specialreport_urgency_valid'),
+            model_name="specialreport",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("urgency__in", ["immediate", "urgent", "routine"])),
+                name="specialreport_urgency_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='specialreport',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('latitude__isnull', True), ('longitude__isnull', True)), models.Q(('latitude__isnull', False), ('longitude__isnull', False)), _connector='OR'), name='specialreport_coordinates_pair'),
+            model_name="specialreport",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("latitude__isnull", True), ("longitude__isnull", True)),
+                    models.Q(("latitude__isnull", False), ("longitude__isnull", False)),
+                    _connector="OR",
+                ),
+                name="specialreport_coordinates_pair",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='specialreport',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'closed'), _negated=True), ('closed_at__isnull', False), _connector='OR'), name='specialreport_closed_has_time'),
+            model_name="specialreport",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "closed"), _negated=True),
+                    ("closed_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="specialreport_closed_has_time",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reportperson',
-            constraint=models.UniqueConstraint(fields=('report', 'person', 'role'), name='special_person_once_per_role'),
+            model_name="reportperson",
+            constraint=models.UniqueConstraint(
+                fields=("report", "person", "role"), name="special_person_once_per_role"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reportperson',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['victim', 'deceased', 'suspect', 'witness', 'other'])), name='reportperson_role_valid'),
+            model_name="reportperson",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("role__in", ["victim", "deceased", "suspect", "witness", "other"])),
+                name="reportperson_role_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='followup',
-            constraint=models.UniqueConstraint(fields=('report', 'sequence'), name='special_follow_up_sequence'),
+            model_name="followup",
+            constraint=models.UniqueConstraint(
+                fields=("report", "sequence"), name="special_follow_up_sequence"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='delivery',
-            constraint=models.UniqueConstraint(fields=('report', 'unit'), name='special_delivery_once_per_unit'),
+            model_name="delivery",
+            constraint=models.UniqueConstraint(
+                fields=("report", "unit"), name="special_delivery_once_per_unit"
+            ),
         ),
     ]

@@ -8,21 +8,25 @@ def create_row(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('special', '0002_load_incident_types'),
+        ("special", "0002_load_incident_types"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ConsoleState',
+            name="ConsoleState",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.BigIntegerField(default=0, verbose_name='version')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.BigIntegerField(default=0, verbose_name="version")),
             ],
             options={
-                'verbose_name': 'duty console state',
-                'verbose_name_plural': 'duty console state',
+                "verbose_name": "duty console state",
+                "verbose_name_plural": "duty console state",
             },
         ),
         migrations.RunPython(create_row, migrations.RunPython.noop),

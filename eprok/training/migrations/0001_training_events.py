@@ -7,169 +7,409 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0007_role_teach_training'),
+        ("org", "0007_role_teach_training"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ThematicArea',
+            name="ThematicArea",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('name_az', models.CharField(max_length=255, verbose_name='name (Azerbaijani)')),
-                ('name_en', models.CharField(blank=True, max_length=255, verbose_name='name (English)')),
-                ('name_ru', models.CharField(blank=True, max_length=255, verbose_name='name (Russian)')),
-                ('code', models.SlugField(max_length=64, unique=True, verbose_name='code')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('sort_order', models.PositiveIntegerField(default=0, verbose_name='order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("name_az", models.CharField(max_length=255, verbose_name="name (Azerbaijani)")),
+                ("name_en", models.CharField(blank=True, max_length=255, verbose_name="name (English)")),
+                ("name_ru", models.CharField(blank=True, max_length=255, verbose_name="name (Russian)")),
+                ("code", models.SlugField(max_length=64, unique=True, verbose_name="code")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                ("sort_order", models.PositiveIntegerField(default=0, verbose_name="order")),
             ],
             options={
-                'verbose_name': 'thematic area',
-                'verbose_name_plural': 'thematic areas',
-                'ordering': ['sort_order', 'code'],
+                "verbose_name": "thematic area",
+                "verbose_name_plural": "thematic areas",
+                "ordering": ["sort_order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='TrainingEvent',
+            name="TrainingEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='public identifier')),
-                ('number', models.CharField(max_length=64, unique=True, verbose_name='number')),
-                ('title', models.CharField(max_length=255, verbose_name='title')),
-                ('kind', models.CharField(choices=[('seminar', 'Seminar'), ('training', 'Training'), ('round_table', 'Round table'), ('conference', 'Conference'), ('course_session', 'Course session'), ('attestation_preparation', 'Preparation for attestation')], max_length=32, verbose_name='kind of event')),
-                ('topic', models.TextField(blank=True, verbose_name='topic')),
-                ('starts_at', models.DateTimeField(verbose_name='starts at')),
-                ('ends_at', models.DateTimeField(verbose_name='ends at')),
-                ('format', models.CharField(choices=[('in_person', 'In person'), ('online', 'Online'), ('mixed', 'Mixed')], default='in_person', max_length=16, verbose_name='format')),
-                ('venue', models.CharField(blank=True, max_length=255, verbose_name='venue')),
-                ('video_link', models.URLField(blank=True, max_length=500, verbose_name='video conference link')),
-                ('hours', models.DecimalField(decimal_places=1, max_digits=5, verbose_name='academic hours')),
-                ('capacity', models.PositiveIntegerField(blank=True, null=True, verbose_name='capacity')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published'), ('held', 'Held'), ('cancelled', 'Cancelled')], default='draft', max_length=16, verbose_name='status')),
-                ('cancellation_reason', models.TextField(blank=True, verbose_name='reason for cancellation')),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='training.thematicarea', verbose_name='thematic area')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='entered by')),
-                ('organiser', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.unit', verbose_name='organiser unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "public_id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, unique=True, verbose_name="public identifier"
+                    ),
+                ),
+                ("number", models.CharField(max_length=64, unique=True, verbose_name="number")),
+                ("title", models.CharField(max_length=255, verbose_name="title")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("seminar", "Seminar"),
+                            ("training", "Training"),
+                            ("round_table", "Round table"),
+                            ("conference", "Conference"),
+                            ("course_session", "Course session"),
+                            ("attestation_preparation", "Preparation for attestation"),
+                        ],
+                        max_length=32,
+                        verbose_name="kind of event",
+                    ),
+                ),
+                ("topic", models.TextField(blank=True, verbose_name="topic")),
+                ("starts_at", models.DateTimeField(verbose_name="starts at")),
+                ("ends_at", models.DateTimeField(verbose_name="ends at")),
+                (
+                    "format",
+                    models.CharField(
+                        choices=[("in_person", "In person"), ("online", "Online"), ("mixed", "Mixed")],
+                        default="in_person",
+                        max_length=16,
+                        verbose_name="format",
+                    ),
+                ),
+                ("venue", models.CharField(blank=True, max_length=255, verbose_name="venue")),
+                (
+                    "video_link",
+                    models.URLField(blank=True, max_length=500, verbose_name="video conference link"),
+                ),
+                ("hours", models.DecimalField(decimal_places=1, max_digits=5, verbose_name="academic hours")),
+                ("capacity", models.PositiveIntegerField(blank=True, null=True, verbose_name="capacity")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("published", "Published"),
+                            ("held", "Held"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="draft",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("cancellation_reason", models.TextField(blank=True, verbose_name="reason for cancellation")),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="training.thematicarea",
+                        verbose_name="thematic area",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="entered by",
+                    ),
+                ),
+                (
+                    "organiser",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.unit",
+                        verbose_name="organiser unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'training event',
-                'verbose_name_plural': 'training events',
-                'ordering': ['-starts_at', '-id'],
+                "verbose_name": "training event",
+                "verbose_name_plural": "training events",
+                "ordering": ["-starts_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Invitation',
+            name="Invitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('status', models.CharField(choices=[('invited', 'Invited'), ('confirmed', 'Confirmed'), ('declined', 'Declined')], default='invited', max_length=16, verbose_name='answer')),
-                ('responded_at', models.DateTimeField(blank=True, null=True, verbose_name='answered at')),
-                ('employee', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='listener')),
-                ('invited_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='invited by')),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='training.trainingevent', verbose_name='event')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("invited", "Invited"),
+                            ("confirmed", "Confirmed"),
+                            ("declined", "Declined"),
+                        ],
+                        default="invited",
+                        max_length=16,
+                        verbose_name="answer",
+                    ),
+                ),
+                ("responded_at", models.DateTimeField(blank=True, null=True, verbose_name="answered at")),
+                (
+                    "employee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="listener",
+                    ),
+                ),
+                (
+                    "invited_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="invited by",
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="invitations",
+                        to="training.trainingevent",
+                        verbose_name="event",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'invitation',
-                'verbose_name_plural': 'invitations',
-                'ordering': ['id'],
+                "verbose_name": "invitation",
+                "verbose_name_plural": "invitations",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='EventTrainer',
+            name="EventTrainer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('external_name', models.CharField(blank=True, max_length=255, verbose_name='external expert')),
-                ('external_organisation', models.CharField(blank=True, max_length=255, verbose_name='organisation')),
-                ('role', models.CharField(choices=[('lead', 'Lead trainer'), ('co_trainer', 'Co-trainer'), ('speaker', 'Speaker'), ('moderator', 'Moderator')], default='lead', max_length=16, verbose_name='role')),
-                ('employee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='employee')),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='trainers', to='training.trainingevent', verbose_name='event')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "external_name",
+                    models.CharField(blank=True, max_length=255, verbose_name="external expert"),
+                ),
+                (
+                    "external_organisation",
+                    models.CharField(blank=True, max_length=255, verbose_name="organisation"),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("lead", "Lead trainer"),
+                            ("co_trainer", "Co-trainer"),
+                            ("speaker", "Speaker"),
+                            ("moderator", "Moderator"),
+                        ],
+                        default="lead",
+                        max_length=16,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "employee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="employee",
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="trainers",
+                        to="training.trainingevent",
+                        verbose_name="event",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'trainer',
-                'verbose_name_plural': 'trainers',
-                'ordering': ['id'],
+                "verbose_name": "trainer",
+                "verbose_name_plural": "trainers",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Attendance',
+            name="Attendance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('present', models.BooleanField(default=True, verbose_name='present')),
-                ('method', models.CharField(choices=[('manual', 'Marked by the organiser'), ('qr', 'QR code check-in'), ('online', 'Online session')], max_length=16, verbose_name='recorded by way of')),
-                ('recorded_at', models.DateTimeField(verbose_name='recorded at')),
-                ('employee', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='listener')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendances', to='training.trainingevent', verbose_name='event')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("present", models.BooleanField(default=True, verbose_name="present")),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("manual", "Marked by the organiser"),
+                            ("qr", "QR code check-in"),
+                            ("online", "Online session"),
+                        ],
+                        max_length=16,
+                        verbose_name="recorded by way of",
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField(verbose_name="recorded at")),
+                (
+                    "employee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="listener",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attendances",
+                        to="training.trainingevent",
+                        verbose_name="event",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'attendance',
-                'verbose_name_plural': 'attendance records',
-                'ordering': ['id'],
+                "verbose_name": "attendance",
+                "verbose_name_plural": "attendance records",
+                "ordering": ["id"],
             },
         ),
         migrations.AddIndex(
-            model_name='trainingevent',
-            index=models.Index(fields=['-starts_at'], name='training_event_starts'),
+            model_name="trainingevent",
+            index=models.Index(fields=["-starts_at"], name="training_event_starts"),
         ),
         migrations.AddIndex(
-            model_name='trainingevent',
-            index=models.Index(fields=['status', 'starts_at'], name='training_event_status'),
+            model_name="trainingevent",
+            index=models.Index(fields=["status", "starts_at"], name="training_event_status"),
         ),
         migrations.AddConstraint(
-            model_name='trainingevent',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='trainingevent_ends_after'),
+            model_name="trainingevent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gt", models.F("starts_at"))), name="trainingevent_ends_after"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trainingevent',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'published', 'held', 'cancelled'])), name='trainingevent_status_valid'),
+            model_name="trainingevent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["draft", "published", "held", "cancelled"])),
+                name="trainingevent_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trainingevent',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['seminar', 'training', 'round_table', 'conference', 'course_session', 'attestation_preparation'])), name='trainingevent_kind_valid'),
+            model_name="trainingevent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "kind__in",
+                        [
+                            "seminar",
+                            "training",
+                            "round_table",
+                            "conference",
+                            "course_session",
+                            "attestation_preparation",
+                        ],
+                    )
+                ),
+                name="trainingevent_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trainingevent',
-            constraint=models.CheckConstraint(condition=models.Q(('format__in', ['in_person', 'online', 'mixed'])), name='trainingevent_format_valid'),
+            model_name="trainingevent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("format__in", ["in_person", "online", "mixed"])),
+                name="trainingevent_format_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trainingevent',
-            constraint=models.CheckConstraint(condition=models.Q(('hours__gt', 0)), name='trainingevent_hours_positive'),
+            model_name="trainingevent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("hours__gt", 0)), name="trainingevent_hours_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invitation',
-            constraint=models.UniqueConstraint(fields=('event', 'employee'), name='invitation_unique'),
+            model_name="invitation",
+            constraint=models.UniqueConstraint(fields=("event", "employee"), name="invitation_unique"),
         ),
         migrations.AddConstraint(
-            model_name='invitation',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['invited', 'confirmed', 'declined'])), name='invitation_status_valid'),
+            model_name="invitation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["invited", "confirmed", "declined"])),
+                name="invitation_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='eventtrainer',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('employee__isnull', False), ('external_name', '')), models.Q(('employee__isnull', True), models.Q(('external_name', ''), _negated=True)), _connector='OR'), name='eventtrainer_employee_or_external'),
+            model_name="eventtrainer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("employee__isnull", False), ("external_name", "")),
+                    models.Q(("employee__isnull", True), models.Q(("external_name", ""), _negated=True)),
+                    _connector="OR",
+                ),
+                name="eventtrainer_employee_or_external",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='eventtrainer',
-            constraint=models.UniqueConstraint(condition=models.Q(('employee__isnull', False)), fields=('event', 'employee'), name='eventtrainer_unique'),
+            model_name="eventtrainer",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("employee__isnull", False)),
+                fields=("event", "employee"),
+                name="eventtrainer_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='attendance',
-            constraint=models.UniqueConstraint(fields=('event', 'employee'), name='attendance_unique'),
+            model_name="attendance",
+            constraint=models.UniqueConstraint(fields=("event", "employee"), name="attendance_unique"),
         ),
         migrations.AddConstraint(
-            model_name='attendance',
-            constraint=models.CheckConstraint(condition=models.Q(('method__in', ['manual', 'qr', 'online'])), name='attendance_method_valid'),
+            model_name="attendance",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("method__in", ["manual", "qr", "online"])), name="attendance_method_valid"
+            ),
         ),
     ]

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 
 os.environ.setdefault("EPROK_TESTING", "1")
+# Files the tests write (uploads, generated PDFs, the CA and e-seal keys of a completion hook) go to a scratch
+# directory of this test process, never to the demo's var/.
+_SCRATCH = tempfile.mkdtemp(prefix="eprok-tests-")
+atexit.register(shutil.rmtree, _SCRATCH, ignore_errors=True)
+os.environ.setdefault("MEDIA_ROOT", os.path.join(_SCRATCH, "media"))
+os.environ.setdefault("EPROK_SIGNING_DIR", os.path.join(_SCRATCH, "signing"))
 
-import pytest
+import pytest  # noqa: E402 (after the environment above)
 
-from eprok.core.testing.access_matrix import login_as
-from eprok.core.testing.personas import Personas, make_personas
+from eprok.core.testing.access_matrix import login_as  # noqa: E402
+from eprok.core.testing.personas import Personas, make_personas  # noqa: E402
 
 # The browser journeys' shared server and Chromium (one per session).
 pytest_plugins = ["eprok.core.testing.browser"]

@@ -280,6 +280,8 @@ EPROK_PORTAL_URL = os.environ.get("EPROK_PORTAL_URL", SITE_URL.rstrip("/") + "/p
 EPROK_SIGNING_DIR = os.environ.get("EPROK_SIGNING_DIR", str(BASE_DIR / "var" / "signing"))
 # Required in production; elsewhere a passphrase derived from SECRET_KEY is used (demo only).
 EPROK_SIGNING_CA_PASSPHRASE = os.environ.get("EPROK_SIGNING_CA_PASSPHRASE", "")
+# The organisation's e-seals' keys (eprok.signing.seal), kept in EPROK_SIGNING_DIR: the same rule.
+EPROK_SIGNING_SEAL_PASSPHRASE = os.environ.get("EPROK_SIGNING_SEAL_PASSPHRASE", "")
 EPROK_SIGNING_ORGANISATION = os.environ.get(
     "EPROK_SIGNING_ORGANISATION", "Prosecutor General's Office (eprok)"
 )
@@ -290,6 +292,15 @@ EPROK_SIGNING_MIN_PASSPHRASE = envint("EPROK_SIGNING_MIN_PASSPHRASE", 10)
 EPROK_ASAN_CLIENT_ID = os.environ.get("EPROK_ASAN_CLIENT_ID", "eprok")
 EPROK_ASAN_CLIENT_SECRET = os.environ.get("EPROK_ASAN_CLIENT_SECRET", "")
 EPROK_ASAN_TIMEOUT = envint("EPROK_ASAN_TIMEOUT", 10)
+# Video meetings of training events (eprok.training.meetings): Jitsi needs no account; Zoom is used only
+# when EPROK_ZOOM_URL (the API base, e.g. https://api.zoom.us/v2) is set. The secret is never logged.
+EPROK_JITSI_BASE_URL = os.environ.get("EPROK_JITSI_BASE_URL", "https://meet.jit.si")
+EPROK_ZOOM_URL = os.environ.get("EPROK_ZOOM_URL", "")
+EPROK_ZOOM_OAUTH_URL = os.environ.get("EPROK_ZOOM_OAUTH_URL", "https://zoom.us/oauth/token")
+EPROK_ZOOM_ACCOUNT_ID = os.environ.get("EPROK_ZOOM_ACCOUNT_ID", "")
+EPROK_ZOOM_CLIENT_ID = os.environ.get("EPROK_ZOOM_CLIENT_ID", "")
+EPROK_ZOOM_CLIENT_SECRET = os.environ.get("EPROK_ZOOM_CLIENT_SECRET", "")
+EPROK_ZOOM_TIMEOUT = envint("EPROK_ZOOM_TIMEOUT", 10)
 # Public verification page of signed documents (the QR code leads to <this>verify/<code>/).
 EPROK_VERIFY_URL = os.environ.get("EPROK_VERIFY_URL", EPROK_PORTAL_URL.rstrip("/") + "/verify/")
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("documents/", include("eprok.documents.urls")),
     path("special/", include("eprok.special.urls")),
     path("training/", include("eprok.training.urls")),
+    path("learning/", include("eprok.learning.urls")),
     path("signing/", include("eprok.signing.urls")),
     path("drafting/", include("eprok.drafting.urls")),
     # The public portal: no staff sign-in (eprok/portal; docs/user/portal.*.md).

@@ -17,6 +17,7 @@ SCENARIO_MODULES = [
     "bench.scenarios.search",
     "bench.scenarios.documents",
     "bench.scenarios.special",
+    "bench.scenarios.training",
 ]
 
 

@@ -380,6 +380,7 @@ def _mount_routers() -> None:
     from eprok.criminal_code.api import router as criminal_code_router
     from eprok.documents.api import router as documents_router
     from eprok.drafting.api import router as drafting_router
+    from eprok.learning.api import router as learning_router
     from eprok.materials.api import router as materials_router
     from eprok.notifications.api import router as notifications_router
     from eprok.org.api import router as org_router
@@ -387,6 +388,7 @@ def _mount_routers() -> None:
     from eprok.search.api import router as search_router
     from eprok.signing.api import router as signing_router
     from eprok.special.api import router as special_router
+    from eprok.training.api import router as training_router
 
     api.add_router("", accounts_router)  # /me and /tokens
     api.add_router("/org", org_router)
@@ -403,6 +405,8 @@ def _mount_routers() -> None:
     api.add_router("/search", search_router)
     api.add_router("/signing", signing_router)
     api.add_router("/special", special_router)
+    api.add_router("/learning", learning_router)
+    api.add_router("/training", training_router)
 
 
 _mount_routers()

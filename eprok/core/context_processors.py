@@ -6,6 +6,7 @@ public sign-in pages) costs no query.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -25,8 +26,21 @@ class NavItem:
     current: bool
 
 
-# (label, url name, the roles that open it; None = everyone signed in). Order is the menu's order.
-NAVIGATION: list[tuple[Any, str, frozenset[str] | None]] = [
+def _plans_user(user: Any) -> bool:
+    from eprok.training.access import menu_uses_plans
+
+    return menu_uses_plans(user)
+
+
+def _unit_head(user: Any) -> bool:
+    from eprok.training.access import menu_heads_a_unit
+
+    return menu_heads_a_unit(user)
+
+
+# (label, url name, who opens it: the roles, a cheap predicate of the user, or None = everyone signed in).
+# Order is the menu's order.
+NAVIGATION: list[tuple[Any, str, frozenset[str] | Callable[[Any], bool] | None]] = [
     (_("My work"), "core:my_work", None),
     (
         _("Crime reports"),
@@ -49,6 +63,11 @@ NAVIGATION: list[tuple[Any, str, frozenset[str] | None]] = [
     (_("Duty console"), "special:console", frozenset({Role.DUTY_PROSECUTOR})),
     (_("Training events"), "training:list", frozenset({Role.ADMINISTER_TRAINING, Role.TEACH_TRAINING})),
     (_("My training"), "training:my", None),
+    (_("Thematic plans"), "training:plans", _plans_user),
+    (_("Unit training record"), "training:unit_record", _unit_head),
+    (_("My learning"), "learning:my", None),
+    (_("Courses"), "learning:manage", frozenset({Role.ADMINISTER_TRAINING})),
+    (_("Training analysis"), "training:analysis", frozenset({Role.ADMINISTER_TRAINING})),
     (_("Correspondence register"), "documents:correspondence_list", frozenset({Role.KEEP_CORRESPONDENCE})),
     (_("My signature"), "signing:my", None),
     (_("Signing certificates"), "signing:certificates", frozenset({Role.ADMINISTER_USERS})),
@@ -149,7 +168,10 @@ class Shell:
         roles = roles_of(self.user)
         items = []
         for label, url_name, needs in NAVIGATION:
-            if needs is not None and not (roles & needs):
+            if callable(needs):
+                if not needs(self.user):
+                    continue
+            elif needs is not None and not (roles & needs):
                 continue
             url = shell_url(url_name)
             if url is not None:

@@ -35,10 +35,12 @@ DEFAULT_PATTERNS: dict[str, str] = {
     "correspondence_out": "{prefix}-{unit}-{year}-{seq:05d}",
     "special": "{prefix}-{unit}-{year}-{seq:05d}",
     "training": "{prefix}-{unit}-{year}-{seq:05d}",
+    "certificate": "{prefix}-{unit}-{year}-{seq:05d}",
 }
 # CM: cinayət materialı (crime report); CI: cinayət işi (criminal case); AP: appeal (müraciət);
 # QX: qaynar xətt (the 161 hotline); DM / XM: daxil olan / xaric olan məktub (incoming / outgoing letter);
-# XSM: xüsusi məlumat (a special report on a serious incident); TT: təlim tədbiri (a training event).
+# XSM: xüsusi məlumat (a special report on a serious incident); TT: təlim tədbiri (a training event);
+# SRT: sertifikat (a certificate of completion of a distance-learning course).
 DEFAULT_PREFIXES: dict[str, str] = {
     "materials": "CM",
     "cases": "CI",
@@ -48,6 +50,7 @@ DEFAULT_PREFIXES: dict[str, str] = {
     "correspondence_out": "XM",
     "special": "XSM",
     "training": "TT",
+    "certificate": "SRT",
 }
 
 

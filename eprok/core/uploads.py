@@ -70,9 +70,14 @@ FILE_TYPES: dict[str, FileType] = {
         FileType("odt", "application/vnd.oasis.opendocument.text", "odt", "ODT"),
         FileType("ods", "application/vnd.oasis.opendocument.spreadsheet", "ods", "ODS"),
         FileType("doc", "application/msword", "doc", "DOC"),
+        FileType("mp4", "video/mp4", "mp4", "MP4"),
+        FileType("webm", "video/webm", "webm", "WebM"),
+        FileType("ogg", "video/ogg", "ogv", "Ogg"),
     )
 }
-DEFAULT_TYPES: frozenset[str] = frozenset(FILE_TYPES)
+# Video files are taken only where a caller asks for them (the lessons of a course), never by default.
+VIDEO_TYPES: frozenset[str] = frozenset({"mp4", "webm", "ogg"})
+DEFAULT_TYPES: frozenset[str] = frozenset(FILE_TYPES) - VIDEO_TYPES
 IMAGE_TYPES: frozenset[str] = frozenset({"png", "jpeg", "gif", "tiff"})
 DOCUMENT_TYPES: frozenset[str] = frozenset({"pdf", "txt", "docx", "xlsx", "odt", "ods", "doc"})
 
@@ -224,6 +229,12 @@ def _sniff(file: Any, head: bytes, *, strict_pdf: bool = False) -> str:
         return "gif"
     if head.startswith((b"II*\x00", b"MM\x00*")):
         return "tiff"
+    if head[4:8] == b"ftyp":
+        return "mp4"
+    if head.startswith(b"\x1a\x45\xdf\xa3"):
+        return "webm"
+    if head.startswith(b"OggS"):
+        return "ogg"
     if head.startswith(b"PK\x03\x04"):
         return _sniff_zip(file)
     if head.startswith(_OLE_MAGIC):

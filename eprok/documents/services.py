@@ -255,13 +255,15 @@ def document_upload(
     title: str,
     classification: int | None = None,
     category: str = "",
+    allowed: frozenset[str] = uploads.DEFAULT_TYPES,
 ) -> Document:
-    """Attach an uploaded file to `owner` as a new document (version 1, source UPLOAD)."""
+    """Attach an uploaded file to `owner` as a new document (version 1, source UPLOAD); `allowed` narrows or
+    widens the kinds of file taken (e.g. uploads.VIDEO_TYPES for a video lesson)."""
     kind = _owner_type(owner_type)
     _check_attach(actor, kind, owner)
     title = _clean_title(title, uploads.display_name(file))
     level = _classification(kind, owner, classification, actor)
-    with _stored(file) as stored:
+    with _stored(file, allowed=allowed) as stored:
         extracted = _extract(_read_file(file), stored.kind)
         with transaction.atomic():
             return _create_document(

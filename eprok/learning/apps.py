@@ -1,3 +1,7 @@
+"""The distance-learning app ("Distant təhsil"): registers the lessons as owners of documents, the
+completion hook that stops tracking a completed course's due date, the recomputer of those due dates and
+the "My work" provider; the certificates as owners of documents and their completion hook."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +10,19 @@ class LearningConfig(AppConfig):
     name = "eprok.learning"
     label = "learning"
     verbose_name = _("Distance learning")
+
+    def ready(self) -> None:
+        from eprok.core.calendar.tracking import register_recomputer
+        from eprok.learning import explain, labels, owners, progress, services, work
+
+        labels.register()
+        explain.register()
+        owners.register()
+        progress.register_completion_hook(services.on_completed)
+        register_recomputer("learning.enrollment", services.recompute_due)
+        work.register()
+        # Certificates of completion: their documents' owner type, issued after each completion.
+        from eprok.learning import certificates, tasks
+
+        certificates.register()
+        progress.register_completion_hook(tasks.on_completion)

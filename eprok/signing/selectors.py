@@ -281,6 +281,7 @@ class PublicSigner:
     position: str
     role: Any
     signed_at: dt.datetime
+    seal: bool = False  # one of the organisation's e-seals (eprok.signing.seal), not a person
 
 
 @dataclass(frozen=True)
@@ -323,6 +324,8 @@ def public_verification(code: str) -> PublicVerification | None:
     )
     if document is None or document.current_version is None:
         return None
+    from eprok.signing.seal import SEAL_ROLE, is_seal
+
     rows = [row for row in document_signature_status(document) if not row.superseded]
     return PublicVerification(
         code=normalised,
@@ -333,8 +336,9 @@ def public_verification(code: str) -> PublicVerification | None:
             PublicSigner(
                 name=row.signature.signer_name,
                 position=row.signature.signer_position,
-                role=row.signature.get_role_display(),
+                role=SEAL_ROLE if is_seal(row.signature) else row.signature.get_role_display(),
                 signed_at=row.signature.signed_at,
+                seal=is_seal(row.signature),
             )
             for row in rows
         ],

@@ -287,7 +287,8 @@ def verification_url(code: str) -> str:
     return f"{str(settings.EPROK_VERIFY_URL).rstrip('/')}/{code}/"
 
 
-def _plan(document: Document, content: bytes) -> _Plan:
+def _plan(document: Document, content: bytes, *, prefix: str = "Signature") -> _Plan:
+    """Where the next signature goes; the organisation's e-seals (eprok.signing.seal) use prefix "Seal"."""
     from eprok.signing.selectors import current_signatures
 
     existing = set(pdf.existing_field_names(content))
@@ -295,10 +296,10 @@ def _plan(document: Document, content: bytes) -> _Plan:
     # on the current content only (a replaced upload has none of the earlier stamps).
     used = set(Signature.objects.filter(document=document).values_list("field_name", flat=True))
     number = Signature.objects.filter(document=document).count() + 1
-    while f"Signature{number}" in existing or f"Signature{number}" in used:
+    while f"{prefix}{number}" in existing or f"{prefix}{number}" in used:
         number += 1
     return _Plan(
-        field_name=f"Signature{number}",
+        field_name=f"{prefix}{number}",
         slot=current_signatures(document).count(),
         code=document.verification_code or new_verification_code(),
         base_version=document.current_version.number,  # type: ignore[union-attr]
@@ -310,12 +311,17 @@ def _position(actor: Any) -> str:
 
 
 def _appearance(actor: Any, role: str, plan: _Plan) -> pdf.Appearance:
+    signer = ", ".join(part for part in (actor.full_name, _position(actor)) if part)
+    return stamp_appearance(signer=signer, role=SignatureRole(role).label, plan=plan)
+
+
+def stamp_appearance(*, signer: str, role: Any, plan: _Plan) -> pdf.Appearance:
+    """The visible stamp (QR code and short code) of a signature or an e-seal."""
     # The stamp is part of the document: in the documents' language (Azerbaijani).
     with override("az"):
-        signer = ", ".join(part for part in (actor.full_name, _position(actor)) if part)
         return pdf.Appearance(
             signer=signer,
-            role=str(SignatureRole(role).label),
+            role=str(role),
             code=plan.code,
             code_label=str(_("Verification code")),
             url=verification_url(plan.code),

@@ -7,9 +7,17 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from eprok.learning.models import Course, CourseStatus
 from eprok.org.forms import UsaFormMixin
 from eprok.org.models import ClassRank, Employee, Position, Unit, name_search_key
-from eprok.training.models import EventFormat, EventKind, EventStatus, ThematicArea, TrainerRole
+from eprok.training.models import (
+    EventFormat,
+    EventKind,
+    EventStatus,
+    PlanStatus,
+    ThematicArea,
+    TrainerRole,
+)
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -58,6 +66,26 @@ class EventFilterForm(StyledForm):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("Any")), *EventStatus.choices]
     )
+    q = forms.CharField(label=_("Title or topic contains"), required=False, max_length=200)
+    trainer = forms.CharField(
+        label=_("Trainer"),
+        required=False,
+        max_length=200,
+        help_text=_("An employee's or an external expert's name, or part of it."),
+    )
+    organiser = forms.ModelChoiceField(
+        label=_("Organiser unit"),
+        required=False,
+        queryset=Unit.objects.filter(is_active=True).order_by("path"),
+        empty_label=_("Any"),
+    )
+    include_subunits = forms.BooleanField(label=_("With its sub-units"), required=False)
+    listener = forms.CharField(
+        label=_("Invited listener"),
+        required=False,
+        max_length=200,
+        help_text=_("Login, or the name or part of it."),
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -93,11 +121,21 @@ class EventForm(StyledForm):
     )
     hours = forms.DecimalField(label=_("Academic hours"), max_digits=5, decimal_places=1, min_value=0)
     capacity = forms.IntegerField(label=_("Capacity (listeners)"), required=False, min_value=1)
+    follow_up_course = forms.ModelChoiceField(
+        label=_("Follow-up course"),
+        required=False,
+        queryset=Course.objects.none(),
+        empty_label=_("None"),
+        help_text=_("A published distance-learning course the listeners take after the event."),
+    )
 
     def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if units is not None:
             self.fields["organiser"].queryset = units  # type: ignore[attr-defined]
+        self.fields["follow_up_course"].queryset = Course.objects.filter(  # type: ignore[attr-defined]
+            status=CourseStatus.PUBLISHED
+        ).order_by("title")
 
 
 class CancelForm(StyledForm):
@@ -164,3 +202,131 @@ class InviteForm(StyledForm):
 
 class CheckInForm(StyledForm):
     code = forms.CharField(label=_("Code shown on the screen"), max_length=20)
+
+
+MARKS = [(str(value), str(value)) for value in range(5, 0, -1)]
+
+
+class EvaluationForm(StyledForm):
+    content_score = forms.TypedChoiceField(
+        label=_("Content"), choices=MARKS, coerce=int, widget=forms.RadioSelect
+    )
+    trainer_score = forms.TypedChoiceField(
+        label=_("Trainers"), choices=MARKS, coerce=int, widget=forms.RadioSelect
+    )
+    organisation_score = forms.TypedChoiceField(
+        label=_("Organisation"), choices=MARKS, coerce=int, widget=forms.RadioSelect
+    )
+    usefulness_score = forms.TypedChoiceField(
+        label=_("Usefulness for the work"), choices=MARKS, coerce=int, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label=_("Comment"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class ProtocolForm(StyledForm):
+    protocol = forms.CharField(
+        label=_("Protocol"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text=_("What was done, the results and the conclusions."),
+    )
+
+
+QUARTERS = [("1", "I"), ("2", "II"), ("3", "III"), ("4", "IV")]
+MONTHS = [
+    (1, _("January")),
+    (2, _("February")),
+    (3, _("March")),
+    (4, _("April")),
+    (5, _("May")),
+    (6, _("June")),
+    (7, _("July")),
+    (8, _("August")),
+    (9, _("September")),
+    (10, _("October")),
+    (11, _("November")),
+    (12, _("December")),
+]
+
+
+class PlanFilterForm(StyledForm):
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
+    quarter = forms.ChoiceField(label=_("Quarter"), required=False, choices=[("", _("Any")), *QUARTERS])
+    unit = forms.ModelChoiceField(
+        label=_("Office"), required=False, queryset=Unit.objects.none(), empty_label=_("Any")
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any")), *PlanStatus.choices]
+    )
+
+    def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+
+
+class PlanForm(StyledForm):
+    unit = forms.ModelChoiceField(label=_("Office"), queryset=Unit.objects.none())
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    quarter = forms.TypedChoiceField(label=_("Quarter"), choices=QUARTERS, coerce=int)
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+
+
+class PlanNoteForm(StyledForm):
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class PlanItemForm(StyledForm):
+    area = forms.ModelChoiceField(
+        label=_("Thematic area"), queryset=ThematicArea.objects.filter(is_active=True)
+    )
+    topic = forms.CharField(label=_("Topic"), max_length=255)
+    kind = forms.ChoiceField(label=_("Kind of event"), choices=EventKind.choices)
+    month = forms.TypedChoiceField(label=_("Month"), choices=MONTHS, coerce=int)
+    hours = forms.DecimalField(label=_("Academic hours"), max_digits=5, decimal_places=1, min_value=0)
+    audience = forms.CharField(
+        label=_("Listeners"),
+        required=False,
+        max_length=255,
+        help_text=_("Who is to be trained, e.g. “investigators of the district offices”."),
+    )
+    trainer = forms.CharField(label=_("Trainer"), required=False, max_length=255)
+
+    def __init__(self, *args: Any, quarter: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if quarter:  # offer the months of the plan's quarter; the service checks the number anyway
+            months = range(3 * quarter - 2, 3 * quarter + 1)
+            self.fields["month"].choices = [  # type: ignore[attr-defined]
+                (value, label) for value, label in MONTHS if value in months
+            ]
+
+
+class DecisionForm(StyledForm):
+    comment = forms.CharField(
+        label=_("Comment of the Centre"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when the plan is returned."),
+    )
+
+
+class AreaForm(StyledForm):
+    code = forms.SlugField(label=_("Code"), max_length=64, help_text=_("Latin letters, digits and hyphens."))
+    name_az = forms.CharField(label=_("Name (Azerbaijani)"), max_length=255)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=255, required=False)
+    name_ru = forms.CharField(label=_("Name (Russian)"), max_length=255, required=False)
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    is_mandatory = forms.BooleanField(label=_("Mandatory for every employee each year"), required=False)
+    sort_order = forms.IntegerField(label=_("Order"), min_value=0, initial=0)

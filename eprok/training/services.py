@@ -1,5 +1,6 @@
 """Every write on training events: entry and changes, publication, cancellation, trainers, invitations by
-circle, the invitees' answers, attendance marked by the organiser and the QR check-in.
+circle, the invitees' answers, attendance marked by the organiser and the QR check-in, the listeners'
+evaluation and the protocol of a held event. Thematic plans and areas are in `services_plans`.
 
 Each write checks first, then changes in one transaction and records an audit event; a refusal raises a
 translated ApplicationError and writes nothing.
@@ -26,12 +27,15 @@ from eprok.training.models import (
     TRANSITIONS,
     Attendance,
     AttendanceMethod,
+    Evaluation,
     EventFormat,
     EventKind,
     EventStatus,
     EventTrainer,
     Invitation,
     InvitationStatus,
+    PlanItem,
+    PlanStatus,
     ThematicArea,
     TrainerRole,
     TrainingEvent,
@@ -42,7 +46,7 @@ MAX_HOURS = Decimal("500")
 # The QR check-in is open from this long before the start until the end of the event.
 CHECKIN_OPENS = dt.timedelta(minutes=60)
 TRACKED = ("title", "kind", "area_id", "topic", "organiser_id", "starts_at", "ends_at", "format", "venue")
-TRACKED_MORE = ("video_link", "hours", "capacity", "status")
+TRACKED_MORE = ("video_link", "hours", "capacity", "status", "follow_up_course_id", "plan_item_id")
 
 
 def _fail(field_name: str, message: Any) -> ValidationFailed:
@@ -82,6 +86,8 @@ class EventInput:
     venue: str = ""
     video_link: str = ""
     capacity: int | None = None
+    follow_up_course: Any = None  # a published learning.Course, or None
+    plan_item: PlanItem | None = None  # only when entering: the item of an approved plan carried out
 
 
 def _clean_event(actor: Any, data: EventInput) -> dict[str, Any]:
@@ -122,6 +128,9 @@ def _clean_event(actor: Any, data: EventInput) -> dict[str, Any]:
         raise _fail("hours", _("Enter from 0.5 to %(max)s academic hours.") % {"max": MAX_HOURS})
     if data.capacity is not None and data.capacity < 1:
         raise _fail("capacity", _("The capacity is at least one listener, or leave it empty."))
+    course = data.follow_up_course
+    if course is not None and course.status != "published":
+        raise _fail("follow_up_course", _("Choose a published course as the follow-up course."))
     return {
         "title": title,
         "kind": data.kind,
@@ -135,6 +144,7 @@ def _clean_event(actor: Any, data: EventInput) -> dict[str, Any]:
         "video_link": video_link,
         "hours": hours,
         "capacity": data.capacity,
+        "follow_up_course": course,
     }
 
 
@@ -165,6 +175,11 @@ def _overlap_error(employee: Any, other: TrainingEvent) -> ValidationFailed:
 def event_create(*, actor: Any, data: EventInput) -> TrainingEvent:
     _require_manager(actor)
     values = _clean_event(actor, data)
+    if data.plan_item is not None:
+        item = PlanItem.objects.select_related("plan").get(pk=data.plan_item.pk)
+        if item.plan.status != PlanStatus.APPROVED:
+            raise _fail("plan_item", _("Only an item of an approved thematic plan can be carried out."))
+        values["plan_item"] = item
     starts_at: dt.datetime = values["starts_at"]
     number = next_number(
         register=REGISTER, unit_code=values["organiser"].code, on=timezone.localtime(starts_at).date()
@@ -491,3 +506,87 @@ def check_in(*, actor: Any, event: TrainingEvent, code: str) -> Attendance:
     )
     audit_record(actor=actor, action="training.attendance.checked_in", target=event, changes=changes)
     return attendance
+
+
+# --- the listeners' evaluation and the protocol of a held event ------------------------------------------
+
+SCORES = ("content_score", "trainer_score", "organisation_score", "usefulness_score")
+PROTOCOL_LIMIT = 20000
+COMMENT_LIMIT = 4000
+
+
+def evaluation_refusal(*, actor: Any, event: TrainingEvent) -> Any:
+    """Why the listener may not evaluate the event now (a translated message), or None when they may."""
+    if event.status == EventStatus.CANCELLED or event.status == EventStatus.DRAFT:
+        return _("Only a held event can be evaluated.")
+    if event.status != EventStatus.HELD and timezone.now() < event.ends_at:
+        return _("The event can be evaluated once it has ended.")
+    if not Attendance.objects.filter(event=event, employee_id=actor.pk, present=True).exists():
+        return _("Only a listener recorded as present evaluates the event.")
+    if Evaluation.objects.filter(event=event, employee_id=actor.pk).exists():
+        return _("You have already evaluated this event; an evaluation is given once.")
+    return None
+
+
+@dataclass(frozen=True)
+class Marks:
+    """The four marks from 1 to 5 and the comment of an evaluation."""
+
+    content_score: Any
+    trainer_score: Any
+    organisation_score: Any
+    usefulness_score: Any
+    comment: str = ""
+
+
+@transaction.atomic
+def evaluation_submit(*, actor: Any, event: TrainingEvent, marks: Marks) -> Evaluation:
+    """A listener recorded present evaluates a held (or ended) event once: four marks from 1 to 5 and an
+    optional comment."""
+    event = TrainingEvent.objects.select_for_update().get(pk=event.pk)
+    refusal = evaluation_refusal(actor=actor, event=event)
+    if refusal is not None:
+        raise Conflict(refusal)
+    values: dict[str, int] = {}
+    for name in SCORES:
+        try:
+            score = int(getattr(marks, name))
+        except (TypeError, ValueError):
+            score = 0
+        if not 1 <= score <= 5:
+            raise _fail(name, _("Give a mark from 1 to 5."))
+        values[name] = score
+    comment = (marks.comment or "").strip()
+    if len(comment) > COMMENT_LIMIT:
+        raise _fail("comment", _("At most %(limit)d characters.") % {"limit": COMMENT_LIMIT})
+    evaluation = Evaluation.objects.create(event=event, employee=actor, comment=comment, **values)
+    # The marks stay out of the audit trail: the trainers read them only as averages, without names.
+    audit_record(actor=actor, action="training.evaluation.submitted", target=event)
+    return evaluation
+
+
+@transaction.atomic
+def protocol_write(*, actor: Any, event: TrainingEvent, text: str) -> TrainingEvent:
+    """Write (or rewrite) the protocol of a held event: what was done, the results and conclusions."""
+    if not access.can_write_protocol(actor, event):
+        raise Forbidden(_("Only administrators of training and the lead trainer write the protocol."))
+    event = TrainingEvent.objects.select_for_update().get(pk=event.pk)
+    if event.status != EventStatus.HELD:
+        raise Conflict(_("The protocol is written once the event is marked as held."))
+    text = (text or "").strip()
+    if not text:
+        raise _fail("protocol", _("Write what was done, the results and the conclusions."))
+    if len(text) > PROTOCOL_LIMIT:
+        raise _fail("protocol", _("At most %(limit)d characters.") % {"limit": PROTOCOL_LIMIT})
+    before = {"protocol": event.protocol}
+    event.protocol = text
+    event.protocol_by = actor
+    event.protocol_at = timezone.now()
+    event.save(update_fields=["protocol", "protocol_by", "protocol_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="training.protocol.written",
+        target=event,
+        changes=diff(before, {"protocol": event.protocol}),
+    )
+    return event

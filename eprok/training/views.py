@@ -4,6 +4,7 @@ check-in, and "My training" (the invitations and their answers)."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable
 from typing import Any
@@ -15,18 +16,29 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from eprok.accounts.totp import qr_svg
+from eprok.audit.services import audit_record
 from eprok.core.access import deny
 from eprok.core.errors import ApplicationError, Forbidden, NotFound, form_apply_error
 from eprok.org.models import Employee
 from eprok.training import access, checkin, selectors, services
-from eprok.training.forms import CancelForm, CheckInForm, EventFilterForm, EventForm, InviteForm, TrainerForm
-from eprok.training.models import EventStatus, Invitation, TrainingEvent
+from eprok.training.forms import (
+    CancelForm,
+    CheckInForm,
+    EvaluationForm,
+    EventFilterForm,
+    EventForm,
+    InviteForm,
+    ProtocolForm,
+    TrainerForm,
+)
+from eprok.training.models import EventStatus, Invitation, PlanItem, PlanStatus, TrainingEvent
+from eprok.training.protocol import render_protocol
 
 HELP = {"help_page": "training"}
 PAGE_SIZE = 50
@@ -71,6 +83,7 @@ def _event_input(data: dict[str, Any]) -> services.EventInput:
         video_link=data.get("video_link") or "",
         hours=data["hours"],
         capacity=data.get("capacity"),
+        follow_up_course=data.get("follow_up_course"),
     )
 
 
@@ -102,16 +115,49 @@ def event_list(request: HttpRequest) -> HttpResponse:
 def event_new(request: HttpRequest) -> HttpResponse:
     units = access.organiser_units(request.user).order_by("path")
     _require(request, access.is_administrator(request.user) and units.exists(), "training.event.create")
-    form = EventForm(_posted(request), units=units)
+    item = _plan_item(request)
+    initial = (
+        {
+            "title": item.topic,
+            "kind": item.kind,
+            "area": item.area,
+            "topic": "\n".join(part for part in (item.audience, item.trainer) if part),
+            "hours": item.hours,
+        }
+        if item is not None
+        else None
+    )
+    form = EventForm(_posted(request), initial=initial, units=units)
     if request.method == "POST" and form.is_valid():
+        data = dataclasses.replace(_event_input(form.cleaned_data), plan_item=item)
         try:
-            event = services.event_create(actor=request.user, data=_event_input(form.cleaned_data))
+            event = services.event_create(actor=request.user, data=data)
         except ApplicationError as exc:
             form_apply_error(form, exc)
         else:
             messages.success(request, _("Training event %(number)s entered.") % {"number": event.number})
             return redirect(event.get_absolute_url())
-    return _page(request, "training/form.html", {"form": form}, status=422 if form.errors else 200)
+    return _page(
+        request,
+        "training/form.html",
+        {"form": form, "plan_item": item},
+        status=422 if form.errors else 200,
+    )
+
+
+def _plan_item(request: HttpRequest) -> PlanItem | None:
+    """The approved plan's item the new event carries out (?plan_item=<id>), or None."""
+    raw = request.GET.get("plan_item") or ""
+    if not raw:
+        return None
+    item = (
+        PlanItem.objects.select_related("plan", "plan__unit", "area")
+        .filter(pk=int(raw) if raw.isdigit() else 0, plan__status=PlanStatus.APPROVED)
+        .first()
+    )
+    if item is None:
+        raise Http404
+    return item
 
 
 @training_view
@@ -131,6 +177,7 @@ def event_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
         "video_link": event.video_link,
         "hours": event.hours,
         "capacity": event.capacity,
+        "follow_up_course": event.follow_up_course,
     }
     form = EventForm(_posted(request), initial=initial, units=units)
     if request.method == "POST" and form.is_valid():
@@ -153,6 +200,7 @@ def event_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     card = selectors.event_card(event=event)
     if not can_run:  # a listener sees the event, not the other listeners
         card.invitations = [row for row in card.invitations if row.employee_id == request.user.pk]
+    my_evaluation = selectors.my_evaluation(user=request.user, event=event)
     return _page(
         request,
         "training/detail.html",
@@ -165,8 +213,113 @@ def event_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
             "my_invitation": next(
                 (row for row in card.invitations if row.employee_id == request.user.pk), None
             ),
+            "my_evaluation": my_evaluation,
+            "may_evaluate": my_evaluation is None
+            and services.evaluation_refusal(actor=request.user, event=event) is None,
+            "summary": selectors.evaluation_summary(event=event)
+            if access.can_see_evaluations(request.user, event)
+            else None,
+            "is_administrator": access.is_administrator(request.user),
+            "can_write_protocol": access.can_write_protocol(request.user, event),
+            "can_read_protocol": access.can_read_protocol(request.user, event),
+            "follow_up_url": _course_url(event),
         },
     )
+
+
+def _course_url(event: TrainingEvent) -> str | None:
+    """The follow-up course's page, while the learning pages are there."""
+    if event.follow_up_course_id is None:
+        return None
+    try:
+        return reverse("learning:course", args=[event.follow_up_course.public_id])  # type: ignore[union-attr]
+    except NoReverseMatch:
+        return None
+
+
+# --- the listeners' evaluation and the protocol -----------------------------------------------------------
+
+
+@training_view
+def evaluate(request: HttpRequest, public_id: Any) -> HttpResponse:
+    """A listener recorded present evaluates the held event once."""
+    event = access.get_event_for(request.user, public_id)
+    refusal = services.evaluation_refusal(actor=request.user, event=event)
+    if refusal is not None:
+        messages.error(request, str(refusal))
+        return redirect(event.get_absolute_url())
+    form = EvaluationForm(_posted(request))
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        marks = services.Marks(
+            content_score=data["content_score"],
+            trainer_score=data["trainer_score"],
+            organisation_score=data["organisation_score"],
+            usefulness_score=data["usefulness_score"],
+            comment=data.get("comment") or "",
+        )
+        try:
+            services.evaluation_submit(actor=request.user, event=event, marks=marks)
+        except ApplicationError as exc:
+            form_apply_error(form, exc)
+            status = exc.status
+        else:
+            messages.success(request, _("Thank you: your evaluation is recorded."))
+            return redirect(event.get_absolute_url())
+    elif form.errors:
+        status = 422
+    return _page(request, "training/evaluate.html", {"form": form, "event": event}, status=status)
+
+
+@training_view
+def protocol_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
+    event = access.get_event_for(request.user, public_id)
+    if not access.can_write_protocol(request.user, event):
+        deny(
+            request.user,
+            action="protocol",
+            target_type=access.TARGET_TYPE,
+            target_key=str(event.public_id),
+            visible=True,
+        )
+    form = ProtocolForm(_posted(request), initial={"protocol": event.protocol})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.protocol_write(actor=request.user, event=event, text=form.cleaned_data["protocol"])
+        except ApplicationError as exc:
+            form_apply_error(form, exc)
+        else:
+            messages.success(request, _("The protocol is saved."))
+            return redirect(event.get_absolute_url())
+    return _page(
+        request, "training/protocol.html", {"form": form, "event": event}, status=422 if form.errors else 200
+    )
+
+
+@require_GET
+@training_view
+def protocol_pdf(request: HttpRequest, public_id: Any) -> HttpResponse:
+    """The protocol as a PDF, for administrators and the event's trainers; every download is audited."""
+    event = access.get_event_for(request.user, public_id)
+    if not access.can_read_protocol(request.user, event):
+        deny(
+            request.user,
+            action="protocol_pdf",
+            target_type=access.TARGET_TYPE,
+            target_key=str(event.public_id),
+            visible=True,
+        )
+    if event.status != EventStatus.HELD:
+        messages.error(request, _("The protocol is printed once the event is marked as held."))
+        return redirect(event.get_absolute_url())
+    content = render_protocol(event, printed_by=request.user)
+    audit_record(actor=request.user, action="training.protocol.read", target=event, purpose="protocol PDF")
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="protocol-{event.number}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _action(
@@ -358,6 +511,8 @@ def my_training(request: HttpRequest) -> HttpResponse:
         {
             "invitations": selectors.my_invitations(user=request.user),
             "taught": list(selectors.my_taught_events(user=request.user)[:50]),
+            "uses_plans": access.uses_plans(request.user),
+            "sees_unit_record": access.is_administrator(request.user) or access.heads_a_unit(request.user),
         },
     )
 

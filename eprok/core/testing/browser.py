@@ -59,6 +59,10 @@ CASEWORK_EMPLOYEES: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
     # Prosecutor's Office.
     "special_reporter": ("e2e.special.reporter", "Rzayev", "Elçin", (f"report_special:{CASEWORK_UNIT}",)),
     "duty_prosecutor": ("e2e.duty", "Nəsirova", "Günel", ("duty_prosecutor:gpo",)),
+    # The training journey: an administrator of the Science and Training Centre and a listener of the district
+    # office (no role needed to study).
+    "training_admin": ("e2e.training", "Əliyeva", "Səbinə", ("administer_training:training-centre",)),
+    "listener": ("e2e.listener", "Hüseynov", "Orxan", (f"register_appeals:{CASEWORK_UNIT}",)),
 }
 
 

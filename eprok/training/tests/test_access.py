@@ -84,3 +84,39 @@ def test_the_explainer_gives_reasons(people, event):
     services.event_cancel(actor=people.admin, event=event, reason="Ləğv edildi.")
     explanation = explanation_for(people.admin)
     assert explanation.actions["manage"]
+
+
+def test_the_event_owns_its_session_materials(people, event):
+    from eprok.documents.owners import owner_type
+
+    kind = owner_type("training.trainingevent")
+    assert kind.get_for(people.listener, str(event.public_id), "view") == event
+    with pytest.raises(NotFound):
+        kind.get_for(people.outsider, str(event.public_id), "view")
+    assert kind.can_attach(people.trainer, event) and kind.can_attach(people.admin, event)
+    assert not kind.can_attach(people.listener, event) and not kind.can_attach(people.other_trainer, event)
+    assert kind.unit_of(event) == people.centre
+    assert kind.url_of(event) == event.get_absolute_url()
+
+
+def test_the_protocol_is_written_by_administrators_and_the_lead_trainer(people, event):
+    from eprok.training.models import TrainerRole
+
+    services.trainer_add(
+        actor=people.admin, event=event, employee=people.other_trainer, role=TrainerRole.CO_TRAINER
+    )
+    assert access.can_write_protocol(people.admin, event) and access.can_write_protocol(people.trainer, event)
+    assert not access.can_write_protocol(people.other_trainer, event)  # a co-trainer reads it, does not write
+    assert access.can_read_protocol(people.other_trainer, event)
+    assert not access.can_read_protocol(people.listener, event)
+
+
+def test_plans_are_drawn_up_where_one_trains_or_heads(people):
+    assert list(access.plan_units(people.admin)) == [people.centre]
+    assert list(access.plan_units(people.trainer)) == [people.centre]
+    assert not access.plan_units(people.listener).exists() and not access.uses_plans(people.listener)
+    people.nesimi.head = people.outsider
+    people.nesimi.save(update_fields=["head"])
+    assert list(access.plan_units(people.outsider)) == [people.nesimi]
+    assert access.uses_plans(people.outsider) and access.heads_a_unit(people.outsider)
+    assert not access.uses_plans(None)

@@ -58,6 +58,12 @@ class Command(BaseCommand):
             from eprok.special.seeding import seed_special
 
             special = seed_special()
+            from eprok.training.seeding import seed_training
+
+            training = seed_training()
+            from eprok.learning.seeding import seed_learning
+
+            learning = seed_learning()
             # What a scheduler would have sent by now: "due soon" and "overdue" notifications.
             deadline_alerts()
             from eprok.search.services import reindex
@@ -76,6 +82,14 @@ class Command(BaseCommand):
         self.stdout.write(
             f"seeded: special reports +{special.reports} (follow-ups +{special.follow_ups}, "
             f"closed +{special.closed}); the duty console is /special/console/ (login novbetci)"
+        )
+        self.stdout.write(
+            f"seeded: training events +{training.events} (held +{training.held}, evaluations "
+            f"+{training.evaluations}), thematic plans +{training.plans}; /training/ (login telim)"
+        )
+        self.stdout.write(
+            f"seeded: courses +{learning.courses}, enrolments +{learning.enrolments} "
+            f"(mandatory +{learning.mandatory}); the catalogue is /learning/"
         )
         self.stdout.write(f"search index: {sum(indexed.values())} records")
         if signing.codes:
@@ -106,6 +120,8 @@ class Command(BaseCommand):
         )
         if options["no_serve"]:
             return
+        if not options["no_simulators"]:
+            self._start_zoom_simulator()  # first: the worker and the server read its address
         # The worker runs the background tasks: special reports' delivery to the duty console, OCR, ...
         self._start_worker()
         if not options["no_simulators"]:
@@ -172,6 +188,38 @@ class Command(BaseCommand):
         subprocess.Popen(argv, cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
         self.stdout.write(
             "The 961 simulator rings the operators' workspace every 3 minutes (var/demo-pbx.log)."
+        )
+
+    def _start_zoom_simulator(self) -> None:
+        """Zoom's API simulated on the second simulator port, unless EPROK_ZOOM_URL names a real one: the
+        worker and the server started next inherit its address and credentials (simulators/zoom.py; its
+        output in var/demo-zoom.log)."""
+        import secrets
+        import subprocess
+
+        from django.conf import settings
+
+        if os.environ.get("EPROK_ZOOM_URL"):
+            return
+        host, port = settings.DEMO_HOST, settings.SIMULATOR_BASE_PORT + 1
+        secret = secrets.token_urlsafe(24)
+        os.environ.update(
+            EPROK_ZOOM_URL=f"http://{host}:{port}/v2",
+            EPROK_ZOOM_OAUTH_URL=f"http://{host}:{port}/oauth/token",
+            EPROK_ZOOM_ACCOUNT_ID="demo",
+            EPROK_ZOOM_CLIENT_ID="eprok-demo",
+            EPROK_ZOOM_CLIENT_SECRET=secret,
+        )
+        log_dir = settings.BASE_DIR / "var"
+        log_dir.mkdir(exist_ok=True)
+        log = (log_dir / "demo-zoom.log").open("a")
+        argv = [sys.executable, "-m", "simulators.zoom", "--host", host, "--port", str(port)]
+        argv += ["--account-id", "demo", "--client-id", "eprok-demo"]
+        env = dict(os.environ, ZOOM_SIM_CLIENT_SECRET=secret)
+        subprocess.Popen(argv, cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+        self.stdout.write(
+            f"The Zoom simulator answers at http://{host}:{port}: training events' Zoom meetings are made "
+            "there (var/demo-zoom.log); add participants with POST /_control/meetings/<id>/participants."
         )
 
     def _asan_state(self) -> Any:

@@ -79,6 +79,21 @@ class Command(BaseCommand):
             with work_context(WorkContext(source="cli")):
                 special = seed_special()
             self.stdout.write(f"special reports: +{special.reports}, follow-ups +{special.follow_ups}")
+            from eprok.training.seeding import seed_training
+
+            with work_context(WorkContext(source="cli")):
+                training = seed_training()
+            self.stdout.write(
+                f"training: events +{training.events}, evaluations +{training.evaluations}, "
+                f"plans +{training.plans}, unit heads +{training.heads}"
+            )
+            from eprok.learning.seeding import seed_learning
+
+            with work_context(WorkContext(source="cli")):
+                learning = seed_learning()
+            self.stdout.write(
+                f"distance learning: courses +{learning.courses}, enrolments +{learning.enrolments}"
+            )
             from eprok.search.services import reindex
 
             indexed = reindex()  # the search index of everything seeded (manage.py search_reindex)

@@ -1,8 +1,9 @@
 """`manage.py signing_ca init | show | trust <name> <pem-file> | crl <file>`: the organisation's signing CA.
 
 `init` creates the CA once (idempotent) in EPROK_SIGNING_DIR, its key encrypted with
-EPROK_SIGNING_CA_PASSPHRASE; `trust` adds another issuer's root (ASAN İmza's CA) to the roots that
-validation trusts; `crl` writes the current revocation list (DER).
+EPROK_SIGNING_CA_PASSPHRASE, and the organisation's e-seals (renewing one that expires soon); `trust`
+adds another issuer's root (ASAN İmza's CA) to the roots that validation trusts; `crl` writes the
+current revocation list (DER).
 """
 
 from __future__ import annotations
@@ -53,6 +54,12 @@ class Command(BaseCommand):
                 self.stdout.write(
                     ("created " if created else "exists ") + self._describe(authority.certificate)
                 )
+                # The organisation's e-seals (eprok.signing.seal): issued here, renewed when expiring.
+                from eprok.signing.seal import SEALS, seal_ensure
+
+                for name in SEALS:
+                    sealed, new = seal_ensure(name)
+                    self.stdout.write(("created " if new else "exists ") + self._describe(sealed.certificate))
             elif action == "show":
                 self.stdout.write(self._describe(ca.ca_certificate()))
                 for root in ca.trusted_certificates()[1:]:

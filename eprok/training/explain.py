@@ -12,7 +12,7 @@ from eprok.org.explain import describe_grant
 from eprok.org.grants import active_grants
 from eprok.org.roles import Role
 from eprok.training import access
-from eprok.training.models import EventStatus, Invitation, TrainingEvent
+from eprok.training.models import EventStatus, Invitation, ThematicPlan, TrainingEvent
 
 
 def explain_event(user: Any, key: str) -> tuple[Any, Explanation] | None:
@@ -44,9 +44,40 @@ def explain_event(user: Any, key: str) -> tuple[Any, Explanation] | None:
         "view": visible,
         "manage": visible and access.can_manage(user, event),
         "run": visible and access.can_run(user, event),
+        "protocol": visible and access.can_write_protocol(user, event),
     }
     return event, Explanation(visible=visible, reasons=reasons, actions=actions)
 
 
+def explain_plan(user: Any, key: str) -> tuple[Any, Explanation] | None:
+    """Key: the plan's public identifier."""
+    plan = None
+    if access._is_uuid((key or "").strip()):
+        plan = ThematicPlan.objects.select_related("unit").filter(public_id=key.strip()).first()
+    if plan is None:
+        return None
+    if not getattr(user, "is_active", False):
+        return plan, Explanation(
+            visible=False, reasons=[_("The account is inactive, so it can see nothing.")]
+        )
+    reasons: list[str] = []
+    if access.is_administrator(user):
+        reasons.append(_("Administrators of training see and decide on every thematic plan."))
+    if access.can_draw_up(user, plan.unit):
+        reasons.append(
+            _("The user trains in %(unit)s or heads it, so draws up its plans.") % {"unit": plan.unit.name}
+        )
+    visible = access.plans_visible_to(user).filter(pk=plan.pk).exists()
+    if not visible:
+        reasons.append(_("The user neither administers training nor draws up the plans of this office."))
+    actions = {
+        "view": visible,
+        "edit": visible and access.can_edit_plan(user, plan),
+        "decide": visible and access.can_decide_plan(user, plan),
+    }
+    return plan, Explanation(visible=visible, reasons=reasons, actions=actions)
+
+
 def register() -> None:
     register_explainer(access.TARGET_TYPE, gettext_lazy("Training event"), explain_event)
+    register_explainer(access.PLAN_TARGET, gettext_lazy("Thematic plan"), explain_plan)

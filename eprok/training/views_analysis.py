@@ -160,7 +160,7 @@ def employees(
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     shown = list(page.object_list)
     chart = bar_chart(
-        [Bar(row.employee.short_name, row.hours) for row in shown[:CHART_BARS] if row.employee],
+        [Bar(row.employee.full_name, row.hours) for row in shown[:CHART_BARS] if row.employee],
         title=_("Academic hours per employee (this page's first rows)"),
     )
     return _page(
@@ -209,7 +209,7 @@ def units(
                 title=_("Academic hours per employee, the units with the most"),
             ),
             "month_chart": column_chart(
-                [Bar(date_format(month, "YEAR_MONTH_FORMAT"), hours) for month, hours in months],
+                [Bar(month.strftime("%m.%Y"), hours) for month, hours in months],
                 title=_("Academic hours attended by month"),
             ),
         },
@@ -263,7 +263,7 @@ def coverage_export(request: HttpRequest, scope: Any, form: Any, filters: Any, f
 
 
 def _trainer_header() -> list[Any]:
-    return [_("Trainer"), _("Kind of trainer"), _("Events"), _("Academic hours")]
+    return [_("Trainer"), _("Kind of trainer"), _("Training events"), _("Academic hours")]
 
 
 @analysis_view

@@ -85,6 +85,13 @@ def keys(personas):
         "token": "set-password",
         "owner_type": "cases.case",  # documents panels and drafting's generate page
         "key": "CI-1",
+        # Distance learning and training (eprok/learning, eprok/training): banks, questions, lessons by id.
+        "bank_id": "1",
+        "question_id": "1",
+        "lesson_id": "1",
+        "invitation_id": "1",
+        "fmt": "xlsx",
+        "table": "events",
     }
 
 

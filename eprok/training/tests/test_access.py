@@ -78,7 +78,12 @@ def test_the_explainer_gives_reasons(people, event):
         return result[1]
 
     explanation = explanation_for(people.listener)
-    assert explanation.visible and explanation.actions == {"view": True, "manage": False, "run": False}
+    assert explanation.visible and explanation.actions == {
+        "view": True,
+        "manage": False,
+        "run": False,
+        "protocol": False,
+    }
     explanation = explanation_for(people.outsider)
     assert not explanation.visible and explanation.reasons
     services.event_cancel(actor=people.admin, event=event, reason="Ləğv edildi.")

@@ -119,6 +119,8 @@ def test_the_event_page_shows_the_form_to_the_listener_and_the_summary_to_traine
     evaluate = reverse("training:evaluate", args=[held.public_id])
     login_as(client, people.listener)
     assert evaluate in client.get(held.get_absolute_url()).content.decode()
+    form_page = client.get(evaluate)
+    assert form_page.status_code == 200 and 'name="content_score"' in form_page.content.decode()
     marks = {"content_score": "5", "trainer_score": "5", "organisation_score": "4", "usefulness_score": "4"}
     response = client.post(evaluate, {**marks, "comment": "Təşəkkürlər, çox faydalı oldu."})
     assert response.status_code == 302

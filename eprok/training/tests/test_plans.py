@@ -377,3 +377,14 @@ def test_the_forms_open(client, office, plan):
     assert client.get(reverse("training:area_new")).status_code == 200
     assert client.get(reverse("training:area_edit", args=[office.area.pk])).status_code == 200
     assert client.get(reverse("training:plan_item", args=[plan.public_id, item.pk])).status_code == 403
+
+
+def test_the_explainer_says_why_a_plan_is_seen(office, plan):
+    from eprok.training.explain import explain_plan
+
+    found = explain_plan(office.planner, str(plan.public_id))
+    assert found is not None
+    assert found[1].visible and found[1].actions == {"view": True, "edit": True, "decide": False}
+    found = explain_plan(office.outsider, str(plan.public_id))
+    assert found is not None and not found[1].visible and found[1].reasons
+    assert explain_plan(office.admin, "not-a-plan") is None

@@ -352,3 +352,40 @@ def test_a_trainer_uploads_materials_and_an_invitee_downloads_them(
         login_as(client, getattr(people, name))
         assert client.get(download).status_code == 404
         assert client.get(reverse("documents:detail", args=[document.public_id])).status_code == 404
+
+
+# --- the follow-up course -------------------------------------------------------------------------------
+
+
+def test_the_event_form_offers_published_courses_and_the_page_links_the_chosen_one(client, people, event):
+    from decimal import Decimal
+
+    from eprok.learning.models import Course
+
+    def course(code: str, status: str) -> Course:
+        return Course.objects.create(
+            code=code,
+            title=f"Kurs {code}",
+            area=people.area,
+            hours=Decimal("2"),
+            status=status,
+            created_by=people.admin,
+        )
+
+    published, draft = course("cpc-after", "published"), course("cpc-draft", "draft")
+    login_as(client, people.admin)
+    form = client.get(_url("edit", event)).context["form"]
+    assert list(form.fields["follow_up_course"].queryset) == [published]
+    local = timezone.localtime(event.starts_at)
+    data = form_data(
+        people,
+        starts_at=local.strftime("%Y-%m-%dT%H:%M"),
+        ends_at=timezone.localtime(event.ends_at).strftime("%Y-%m-%dT%H:%M"),
+    )
+    assert client.post(_url("edit", event), {**data, "follow_up_course": draft.pk}).status_code == 422
+    assert client.post(_url("edit", event), {**data, "follow_up_course": published.pk}).status_code == 302
+    event.refresh_from_db()
+    assert event.follow_up_course == published
+    page = client.get(_url("detail", event)).content.decode()
+    assert "Kurs cpc-after" in page
+    assert reverse("learning:course", args=[published.public_id]) in page

@@ -196,6 +196,16 @@ def get_enrollment_for(user: Any, key: Any, action: str = "view") -> Enrollment:
     }.get(action, False)
     if not allowed:
         deny(user, action=action, target_type=ENROLLMENT, target_key=str(enrollment.public_id), visible=True)
+    if action == "view" and enrollment.employee_id != getattr(user, "pk", None):
+        # Another employee's learning (a unit head's or the Centre's look): a read of personal data.
+        from eprok.audit.services import audit_record
+
+        audit_record(
+            actor=user,
+            action="learning.enrollment.read",
+            target=enrollment,
+            purpose="another employee's learning record",
+        )
     return enrollment
 
 

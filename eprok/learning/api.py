@@ -88,7 +88,7 @@ class AssignIn(Schema):
     due_date: dt.date | None = Field(None, description="Empty: 30 days from today.")
 
 
-class AssignmentOut(Schema):
+class CourseAssignmentOut(Schema):
     public_id: uuid.UUID
     course: uuid.UUID
     due_date: dt.date
@@ -280,7 +280,7 @@ def lesson_done(request: HttpRequest, public_id: str, lesson_id: str) -> Any:
 
 @router.get(
     "/courses/{public_id}/assignments",
-    response={200: Page[AssignmentOut], **ERRORS},
+    response={200: Page[CourseAssignmentOut], **ERRORS},
     summary="List a course's assignments",
     description="For administrators of training.",
 )
@@ -294,7 +294,7 @@ def assignment_list(request: HttpRequest, public_id: str, page: Query[PageParams
 
 @router.post(
     "/courses/{public_id}/assignments",
-    response={201: AssignmentOut, **WRITE_ERRORS},
+    response={201: CourseAssignmentOut, **WRITE_ERRORS},
     summary="Assign a course",
     description=(
         "Enrols the active employees of the circle (a unit with or without sub-units, a position, a class "

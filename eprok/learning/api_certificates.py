@@ -23,7 +23,7 @@ from eprok.learning.models import Certificate
 router = Router(tags=["learning"])
 
 
-class CertificateOut(Schema):
+class LearningCertificateOut(Schema):
     public_id: uuid.UUID
     number: str
     course: uuid.UUID
@@ -51,7 +51,9 @@ def _certificate(c: Certificate) -> dict[str, Any]:
     }
 
 
-@router.get("/certificates/mine", response={200: Page[CertificateOut], **ERRORS}, summary="My certificates")
+@router.get(
+    "/certificates/mine", response={200: Page[LearningCertificateOut], **ERRORS}, summary="My certificates"
+)
 def certificate_mine(request: HttpRequest, page: Query[PageParams]) -> Any:
     require_scope(request, Scope.READ)
     rows = certificates.my_certificates(request.user).select_related("employee")
@@ -60,7 +62,9 @@ def certificate_mine(request: HttpRequest, page: Query[PageParams]) -> Any:
     return result
 
 
-@router.get("/certificates/{number}", response={200: CertificateOut, **ERRORS}, summary="A certificate")
+@router.get(
+    "/certificates/{number}", response={200: LearningCertificateOut, **ERRORS}, summary="A certificate"
+)
 def certificate_detail(request: HttpRequest, number: str) -> Any:
     require_scope(request, Scope.READ)
     return _certificate(certificates.get_certificate_for(request.user, number))

@@ -76,14 +76,14 @@ class AttemptOut(AttemptSummaryOut):
     questions: list[AttemptQuestionOut]
 
 
-class AnswerIn(Schema):
+class QuizAnswerIn(Schema):
     question: int = Field(..., description="The id of a question of the attempt; others are ignored.")
     choices: list[int] = Field(default_factory=list, max_length=50)
     text: str = Field("", max_length=500)
 
 
 class AnswersIn(Schema):
-    answers: list[AnswerIn] = Field(default_factory=list, max_length=500)
+    answers: list[QuizAnswerIn] = Field(default_factory=list, max_length=500)
 
 
 class QuizOut(Schema):

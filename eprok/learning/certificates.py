@@ -98,6 +98,13 @@ def get_certificate_for(user: Any, key: Any, action: str = "view") -> Certificat
         certificate = rows.filter(Q(number=text) | Q(public_id=_uuid_or_none(text))).first()
     if certificate is None:
         deny(user, action=action, target_type=OWNER_TYPE, target_key=text, visible=False)
+    if action == "view" and certificate.employee_id != getattr(user, "pk", None):
+        audit_record(
+            actor=user,
+            action="learning.certificate.read",
+            target=certificate,
+            purpose="another employee's certificate",
+        )
     return certificate
 
 

@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 ACTION_LABELS: dict[str, Any] = {
     "learning.course.created": _("Course created"),
+    "learning.enrollment.read": _("Another employee's enrolment read"),
+    "learning.certificate.read": _("Another employee's certificate read"),
+    "learning.unit.read": _("Learning of a unit's employees read"),
     "learning.course.updated": _("Course changed"),
     "learning.course.published": _("Course published"),
     "learning.course.archived": _("Course archived"),

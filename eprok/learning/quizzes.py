@@ -11,8 +11,9 @@ is in `scoring` (pure functions).
 - True/false questions keep two options, stored with the Azerbaijani texts "Doğrudur" (position 0) and
   "Yanlışdır" (position 1) so that the data reads well anywhere; the pages and the API show them in the
   reader's language by position (`option_label`).
-- Correct answers are revealed on the result page once the learner has passed the quiz or has used the
-  last attempt allowed; until then only which questions were right is shown (`reveals_answers`).
+- The correct answers — and which of the learner's answers were right, which gives them away — are shown
+  once the learner has passed or used the last attempt allowed, never while an attempt of the quiz is in
+  progress (`reveals_answers`); until then only the total.
 
 Every write checks first, then changes rows in one transaction with the enrolment and the attempt
 locked, and records an audit event; a refusal raises a translated ApplicationError and writes nothing —
@@ -331,9 +332,10 @@ def attempt_questions(*, attempt: QuizAttempt, reveal: bool = False) -> list[Sho
                     if option_id in options
                 ],
                 text_answer=answer.text if answer else "",
-                correct=answer.correct if closed and answer else (False if closed else None),
-                points_scored=answer.points if closed and answer else None,
-                explanation=question.explanation if closed else "",
+                # Which answers were right gives the answers away: shown only with them (the total always).
+                correct=(answer.correct if answer else False) if closed and reveal else None,
+                points_scored=answer.points if closed and reveal and answer else None,
+                explanation=question.explanation if closed and reveal else "",
                 accepted=list(question.accepted_answers or []) if reveal else [],
             )
         )
@@ -396,10 +398,13 @@ def quiz_summary(*, quiz: Quiz, enrollment: Enrollment) -> QuizSummary:
 
 
 def reveals_answers(attempt: QuizAttempt) -> bool:
-    """Correct answers are shown once the learner passed, or has no attempt left."""
+    """Correct answers (and which answers were right) are shown once the learner passed, or has no attempt
+    left — never while an attempt of the quiz is in progress (it draws from the same bank)."""
     if attempt.status == AttemptStatus.IN_PROGRESS:
         return False
     attempts = QuizAttempt.objects.filter(enrollment_id=attempt.enrollment_id, quiz_id=attempt.quiz_id)
+    if attempts.filter(status=AttemptStatus.IN_PROGRESS).exists():
+        return False
     if attempts.filter(passed=True).exists():
         return True
     allowed = attempt.quiz.max_attempts

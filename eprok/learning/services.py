@@ -397,6 +397,7 @@ def lesson_add(*, actor: Any, module: CourseModule, data: LessonInput, file: Any
     lesson = Lesson.objects.create(module=module, position=(last or 0) + 1, **values)
     if file is not None:
         _attach(actor, lesson, file)
+    _recompute_open(module.course_id)
     audit_record(
         actor=actor,
         action="learning.lesson.added",
@@ -469,6 +470,8 @@ def lesson_delete(*, actor: Any, lesson: Lesson) -> None:
     snapshot = _lesson_snapshot(lesson)
     public_id = str(lesson.public_id)
     lesson.delete()
+    # The open enrolments' percentages change; one whose remaining lessons were all done completes now.
+    _recompute_open(course.pk)
     audit_record(
         actor=actor,
         action="learning.lesson.deleted",
@@ -476,6 +479,19 @@ def lesson_delete(*, actor: Any, lesson: Lesson) -> None:
         changes=diff(snapshot, {}),
         data={"lesson": public_id},
     )
+
+
+def _recompute_open(course_id: int) -> None:
+    """Bring the open enrolments of a course in line with its lessons after one was added or deleted."""
+    from eprok.learning import progress
+
+    for enrollment in (
+        Enrollment.objects.select_for_update()
+        .select_related("rule")
+        .filter(course_id=course_id, status__in=access.OPEN)
+        .order_by("pk")
+    ):
+        progress.recompute(enrollment)
 
 
 # --- enrolments ------------------------------------------------------------------------------------------
@@ -692,6 +708,18 @@ def withdraw(*, actor: Any, enrollment: Enrollment) -> Enrollment:
     if not access.can_withdraw(actor, enrollment):
         raise Forbidden(
             _("An assigned or mandatory course can be withdrawn only by an administrator of training.")
+        )
+    # A learner who has taken the quiz may not start over with fresh attempts (having seen the answers).
+    if (
+        enrollment.employee_id == getattr(actor, "pk", None)
+        and not access.is_administrator(actor)
+        and enrollment.attempts.exists()
+    ):
+        raise Conflict(
+            _(
+                "You have taken this course's quiz, so you cannot withdraw; "
+                "ask the Science and Training Centre."
+            )
         )
     before = {"status": enrollment.status}
     enrollment.status = EnrollmentStatus.WITHDRAWN

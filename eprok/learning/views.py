@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from eprok.audit.services import audit_record
 from eprok.core.access import deny
 from eprok.core.errors import ApplicationError, Forbidden, NotFound, form_apply_error
 from eprok.learning import access, selectors, services
@@ -233,6 +234,13 @@ def unit_page(request: HttpRequest) -> HttpResponse:
     overdue_only = request.GET.get("overdue") == "1"
     rows = selectors.unit_enrollments(head=request.user, overdue_only=overdue_only)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_record(
+        actor=request.user,
+        action="learning.unit.read",
+        target_type="learning.enrollment",
+        purpose="the learning of the unit's employees",
+        data={"overdue_only": overdue_only, "page": page.number},
+    )
     return _page(
         request,
         "learning/unit.html",

@@ -353,6 +353,8 @@ def can_join(user: Any, event: TrainingEvent) -> bool:
     who have not declined (a listener who declined confirms first; nobody else ever sees it)."""
     from eprok.training.models import InvitationStatus
 
+    if event.status == EventStatus.CANCELLED:
+        return False
     if can_run(user, event):
         return True
     return (

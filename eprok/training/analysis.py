@@ -564,3 +564,16 @@ def export_record(*, actor: Any, table: str, fmt: str, filters: dict[str, Any]) 
         target_type="training.analysis" if table != "event" else "training.trainingevent",
         data={"filters": filters, "format": fmt},
     )
+
+
+def employees_read_record(*, actor: Any, filters: dict[str, Any], page: int) -> None:
+    """Record that `actor` read the hours of training per named employee (one page of them)."""
+    from eprok.audit.services import audit_record
+
+    audit_record(
+        actor=actor,
+        action="training.analysis.employees_read",
+        target_type="training.analysis",
+        purpose="hours of training per employee",
+        data={"filters": filters, "page": page},
+    )

@@ -59,7 +59,7 @@ class MeetingOut(Schema):
     attendance_taken_at: dt.datetime | None = None
 
 
-class EventOut(Schema):
+class TrainingEventOut(Schema):
     public_id: uuid.UUID
     number: str = Field(..., description="The register number, e.g. TT-TRAINING-CENTRE-2026-00001.")
     title: str
@@ -78,7 +78,7 @@ class EventOut(Schema):
     meeting_status: str
 
 
-class EventDetailOut(EventOut):
+class EventDetailOut(TrainingEventOut):
     video_link: str | None = Field(None, description="A link given by hand; shown like the join link.")
     trainers: list[str]
     my_invitation: str | None = Field(None, description="The caller's answer, when invited.")
@@ -100,7 +100,7 @@ class EventIn(Schema):
     capacity: int | None = Field(None, ge=1, le=100_000)
 
 
-class EventFilterIn(Schema):
+class TrainingEventFilterIn(Schema):
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     area: str | None = Field(None, max_length=64)
@@ -135,7 +135,7 @@ class InvitationOut(Schema):
     status: str
 
 
-class AnswerIn(Schema):
+class InvitationAnswerIn(Schema):
     answer: Literal["confirm", "decline"]
 
 
@@ -267,12 +267,12 @@ def _invitation(invitation: Invitation) -> dict[str, Any]:
 
 @router.get(
     "/events",
-    response={200: Page[EventOut], **ERRORS},
+    response={200: Page[TrainingEventOut], **ERRORS},
     summary="List training events",
     description="The events the caller may see (all for administrators; taught or invited to otherwise), "
     "newest first, filtered by period, thematic area (code), kind and status.",
 )
-def event_list(request: HttpRequest, page: Query[PageParams], filters: Query[EventFilterIn]) -> Any:
+def event_list(request: HttpRequest, page: Query[PageParams], filters: Query[TrainingEventFilterIn]) -> Any:
     require_scope(request, Scope.READ)
     area = None
     if filters.area:
@@ -427,7 +427,7 @@ def my_invitations(request: HttpRequest, page: Query[PageParams]) -> Any:
     summary="Answer my invitation",
     description="Confirm or decline; a confirmation beyond the event's capacity answers 409.",
 )
-def invitation_answer(request: HttpRequest, invitation_id: int, payload: AnswerIn) -> Any:
+def invitation_answer(request: HttpRequest, invitation_id: int, payload: InvitationAnswerIn) -> Any:
     require_scope(request, Scope.WRITE)
     invitation = (
         Invitation.objects.filter(pk=invitation_id, employee_id=int(request.user.pk or 0))

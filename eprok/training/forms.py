@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from eprok.learning.models import Course, CourseStatus
 from eprok.org.forms import UsaFormMixin
@@ -209,7 +210,7 @@ MARKS = [(str(value), str(value)) for value in range(5, 0, -1)]
 
 class EvaluationForm(StyledForm):
     content_score = forms.TypedChoiceField(
-        label=_("Content"), choices=MARKS, coerce=int, widget=forms.RadioSelect
+        label=pgettext_lazy("evaluation mark", "Content"), choices=MARKS, coerce=int, widget=forms.RadioSelect
     )
     trainer_score = forms.TypedChoiceField(
         label=_("Trainers"), choices=MARKS, coerce=int, widget=forms.RadioSelect

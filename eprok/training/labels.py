@@ -32,6 +32,7 @@ ACTION_LABELS: dict[str, Any] = {
     "training.area.updated": _("Thematic area changed"),
     "training.record.read": _("Training record of an employee read"),
     "training.record.unit_read": _("Training record of a unit read"),
+    "training.analysis.employees_read": _("Hours of training per employee read"),
 }
 
 

@@ -223,6 +223,9 @@ def event_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
             "can_write_protocol": access.can_write_protocol(request.user, event),
             "can_read_protocol": access.can_read_protocol(request.user, event),
             "follow_up_url": _course_url(event),
+            "can_join": access.can_join(request.user, event),
+            "sees_plan": event.plan_item is not None
+            and access.plans_visible_to(request.user).filter(pk=event.plan_item.plan_id).exists(),
         },
     )
 

@@ -18,7 +18,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from eprok.core.access import deny
@@ -159,6 +159,7 @@ def employees(
     rows = analysis.hours_per_employee(scope=scope, filters=filters)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     shown = list(page.object_list)
+    analysis.employees_read_record(actor=request.user, filters=filters.as_data(), page=page.number)
     chart = bar_chart(
         [Bar(row.employee.full_name, row.hours) for row in shown[:CHART_BARS] if row.employee],
         title=_("Academic hours per employee (this page's first rows)"),
@@ -300,8 +301,8 @@ SCORE_TABLES = ("area", "trainer", "event")
 
 
 def _score_header(first: Any) -> list[Any]:
-    return [first, _("Evaluations"), _("Content"), _("Trainers"), _("Organisation"), _("Usefulness"),
-            _("Average")]  # fmt: skip
+    content = pgettext_lazy("evaluation mark", "Content")
+    return [first, _("Evaluations"), content, _("Trainers"), _("Organisation"), _("Usefulness"), _("Average")]
 
 
 @analysis_view

@@ -389,3 +389,20 @@ def test_the_event_form_offers_published_courses_and_the_page_links_the_chosen_o
     page = client.get(_url("detail", event)).content.decode()
     assert "Kurs cpc-after" in page
     assert reverse("learning:course", args=[published.public_id]) in page
+
+
+def test_the_video_link_is_hidden_from_a_listener_who_declined_and_on_a_cancelled_event(
+    client, people, make_event
+):
+    link = "https://meet.example.az/muddetler-2026"
+    event = make_event(format="mixed", video_link=link)
+    invitation = Invitation.objects.get(event=event, employee=people.listener)
+    login_as(client, people.listener)
+    assert link in client.get(event.get_absolute_url()).content.decode()
+
+    services.invitation_respond(actor=people.listener, invitation=invitation, confirm=False)
+    assert link not in client.get(event.get_absolute_url()).content.decode()
+
+    services.invitation_respond(actor=people.listener, invitation=invitation, confirm=True)
+    services.event_cancel(actor=people.admin, event=event, reason="Təlimçi xəstələnib.")
+    assert link not in client.get(event.get_absolute_url()).content.decode()

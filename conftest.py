@@ -52,3 +52,13 @@ def signed_in(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def english(client, settings):
+    """Pages and messages in English, for tests that read the source strings (`usefixtures("english")`)."""
+    from django.utils import translation
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield client

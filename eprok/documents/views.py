@@ -2,40 +2,20 @@
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from eprok.core.decorators import staff_view
 from eprok.core.errors import ApplicationError, Forbidden, NotFound, form_apply_error
 from eprok.documents import access, extensions, ocr, owners, selectors, services
 from eprok.documents.forms import UploadForm, VersionForm, WithdrawForm
 from eprok.documents.models import Document, DocumentStatus, OcrStatus
 
 HELP = {"help_page": "documents"}
-
-
-def documents_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """Sign-in required; NotFound and Forbidden become the shell's 404 and 403 pages."""
-
-    @login_required
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(str(exc.message)) from exc
-        except Forbidden as exc:
-            raise PermissionDenied(str(exc.message)) from exc
-
-    return wrapper
 
 
 def _form_error(form: Any, exc: ApplicationError) -> None:
@@ -70,7 +50,7 @@ def _panel_context(
     }
 
 
-@documents_view
+@staff_view
 @require_GET
 @never_cache
 def owner_panel(request: HttpRequest, owner_type: str, key: str) -> HttpResponse:
@@ -79,7 +59,7 @@ def owner_panel(request: HttpRequest, owner_type: str, key: str) -> HttpResponse
     return render(request, "documents/_panel.html", _panel_context(request, kind, owner))
 
 
-@documents_view
+@staff_view
 @require_POST
 def owner_upload(request: HttpRequest, owner_type: str, key: str) -> HttpResponse:
     kind, owner = access.get_owner_for(request.user, owner_type, key, action="attach")
@@ -148,7 +128,7 @@ def _detail_context(request: HttpRequest, document: Document, **forms: Any) -> d
     }
 
 
-@documents_view
+@staff_view
 @require_GET
 @never_cache
 def document_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
@@ -160,7 +140,7 @@ def document_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     return render(request, "documents/detail.html", _detail_context(request, document))
 
 
-@documents_view
+@staff_view
 @require_GET
 def document_download(request: HttpRequest, public_id: Any, number: int) -> FileResponse:
     """One version's file, for those who may see the document; every download is audited."""
@@ -194,7 +174,7 @@ def safe_file_name(version: Any) -> str:
     return f"{stem}.{file_type.extension}" if file_type else stem
 
 
-@documents_view
+@staff_view
 @require_http_methods(["POST"])
 def document_new_version(request: HttpRequest, public_id: Any) -> HttpResponse:
     document = access.get_document_for(request.user, public_id, action="edit")
@@ -216,7 +196,7 @@ def document_new_version(request: HttpRequest, public_id: Any) -> HttpResponse:
     )
 
 
-@documents_view
+@staff_view
 @require_http_methods(["POST"])
 def document_withdraw(request: HttpRequest, public_id: Any) -> HttpResponse:
     document = access.get_document_for(request.user, public_id, action="edit")
@@ -235,7 +215,7 @@ def document_withdraw(request: HttpRequest, public_id: Any) -> HttpResponse:
     )
 
 
-@documents_view
+@staff_view
 @require_http_methods(["POST"])
 def document_ocr(request: HttpRequest, public_id: Any) -> HttpResponse:
     document = access.get_document_for(request.user, public_id, action="edit")

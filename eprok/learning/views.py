@@ -4,16 +4,12 @@ assignments and mandatory-training rules."""
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +18,8 @@ from django.views.decorators.http import require_POST
 
 from eprok.audit.services import audit_record
 from eprok.core.access import deny
-from eprok.core.errors import ApplicationError, Forbidden, NotFound, form_apply_error
+from eprok.core.decorators import staff_view
+from eprok.core.errors import ApplicationError, form_apply_error
 from eprok.learning import access, selectors, services
 from eprok.learning.forms import AssignForm, CatalogueFilterForm, CourseForm, LessonForm, ModuleForm, RuleForm
 from eprok.learning.models import CourseModule, CourseStatus, EnrollmentStatus, LessonKind, MandatoryRule
@@ -30,22 +27,6 @@ from eprok.training.selectors import my_invitations
 
 HELP = {"help_page": "learning"}
 PAGE_SIZE = 50
-
-
-def learning_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """Sign-in required; NotFound and Forbidden become the shell's 404 and 403 pages."""
-
-    @login_required
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(str(exc.message)) from exc
-        except Forbidden as exc:
-            raise PermissionDenied(str(exc.message)) from exc
-
-    return wrapper
 
 
 def _page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
@@ -78,7 +59,7 @@ def _step(request: HttpRequest) -> int:
 # --- the catalogue and a course ---------------------------------------------------------------------------
 
 
-@learning_view
+@staff_view
 def catalogue(request: HttpRequest) -> HttpResponse:
     form = CatalogueFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
@@ -98,7 +79,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     )
 
 
-@learning_view
+@staff_view
 def course_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     course = access.get_course_for(request.user, public_id)
     card = selectors.course_page(user=request.user, course=course)
@@ -119,7 +100,7 @@ def course_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 @require_POST
-@learning_view
+@staff_view
 def enrol(request: HttpRequest, public_id: Any) -> HttpResponse:
     course = access.get_course_for(request.user, public_id)
     try:
@@ -131,7 +112,7 @@ def enrol(request: HttpRequest, public_id: Any) -> HttpResponse:
     return redirect(course.get_absolute_url())
 
 
-@learning_view
+@staff_view
 def lesson_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     lesson = access.get_lesson_for(request.user, public_id)
     course = lesson.module.course
@@ -156,7 +137,7 @@ def lesson_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 @require_POST
-@learning_view
+@staff_view
 def lesson_done(request: HttpRequest, public_id: Any) -> HttpResponse:
     lesson = access.get_lesson_for(request.user, public_id, action="study")
     enrollment = access.open_enrollment(request.user, lesson.module.course)
@@ -180,7 +161,7 @@ def lesson_done(request: HttpRequest, public_id: Any) -> HttpResponse:
 # --- My learning, an enrolment, the unit head's page ------------------------------------------------------
 
 
-@learning_view
+@staff_view
 def my_learning(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     upcoming = [
@@ -199,7 +180,7 @@ def my_learning(request: HttpRequest) -> HttpResponse:
     )
 
 
-@learning_view
+@staff_view
 def enrollment_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     enrollment = access.get_enrollment_for(request.user, public_id)
     card = selectors.course_page(user=request.user, course=enrollment.course, enrollment=enrollment)
@@ -217,7 +198,7 @@ def enrollment_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 @require_POST
-@learning_view
+@staff_view
 def withdraw(request: HttpRequest, public_id: Any) -> HttpResponse:
     enrollment = access.get_enrollment_for(request.user, public_id, action="withdraw")
     return _action(
@@ -228,7 +209,7 @@ def withdraw(request: HttpRequest, public_id: Any) -> HttpResponse:
     )
 
 
-@learning_view
+@staff_view
 def unit_page(request: HttpRequest) -> HttpResponse:
     _require(request, access.is_unit_head(request.user), "learning.unit.open")
     overdue_only = request.GET.get("overdue") == "1"
@@ -267,7 +248,7 @@ def _course_input(data: dict[str, Any]) -> services.CourseInput:
     )
 
 
-@learning_view
+@staff_view
 def course_admin(request: HttpRequest) -> HttpResponse:
     _require(request, access.can_manage_courses(request.user), "learning.courses.open")
     status = request.GET.get("status") or ""
@@ -279,7 +260,7 @@ def course_admin(request: HttpRequest) -> HttpResponse:
     )
 
 
-@learning_view
+@staff_view
 def course_new(request: HttpRequest) -> HttpResponse:
     _require(request, access.can_manage_courses(request.user), "learning.course.create")
     form = CourseForm(_posted(request))
@@ -294,7 +275,7 @@ def course_new(request: HttpRequest) -> HttpResponse:
     return _page(request, "learning/course_form.html", {"form": form}, status=422 if form.errors else 200)
 
 
-@learning_view
+@staff_view
 def course_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
     course = access.get_course_for(request.user, public_id, action="manage")
     initial = {
@@ -323,7 +304,7 @@ def course_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 @require_POST
-@learning_view
+@staff_view
 def course_publish(request: HttpRequest, public_id: Any) -> HttpResponse:
     course = access.get_course_for(request.user, public_id, action="manage")
     return _action(
@@ -335,7 +316,7 @@ def course_publish(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 @require_POST
-@learning_view
+@staff_view
 def course_archive(request: HttpRequest, public_id: Any) -> HttpResponse:
     course = access.get_course_for(request.user, public_id, action="manage")
     return _action(
@@ -359,7 +340,7 @@ def _module_for(request: HttpRequest, pk: int) -> CourseModule:
     return module
 
 
-@learning_view
+@staff_view
 def module_new(request: HttpRequest, public_id: Any) -> HttpResponse:
     course = access.get_course_for(request.user, public_id, action="manage")
     form = ModuleForm(_posted(request))
@@ -379,7 +360,7 @@ def module_new(request: HttpRequest, public_id: Any) -> HttpResponse:
     )
 
 
-@learning_view
+@staff_view
 def module_edit(request: HttpRequest, pk: int) -> HttpResponse:
     module = _module_for(request, pk)
     form = ModuleForm(_posted(request), initial={"title": module.title})
@@ -400,7 +381,7 @@ def module_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@learning_view
+@staff_view
 def module_move(request: HttpRequest, pk: int) -> HttpResponse:
     module = _module_for(request, pk)
     return _action(
@@ -421,7 +402,7 @@ def _lesson_input(data: dict[str, Any]) -> services.LessonInput:
     )
 
 
-@learning_view
+@staff_view
 def lesson_new(request: HttpRequest, pk: int) -> HttpResponse:
     module = _module_for(request, pk)
     form = LessonForm(_posted(request), request.FILES or None)
@@ -446,7 +427,7 @@ def lesson_new(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@learning_view
+@staff_view
 def lesson_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
     lesson = access.get_lesson_for(request.user, public_id, action="manage")
     initial = {
@@ -479,7 +460,7 @@ def lesson_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 @require_POST
-@learning_view
+@staff_view
 def lesson_move(request: HttpRequest, public_id: Any) -> HttpResponse:
     lesson = access.get_lesson_for(request.user, public_id, action="manage")
     return _action(
@@ -491,7 +472,7 @@ def lesson_move(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 @require_POST
-@learning_view
+@staff_view
 def lesson_delete(request: HttpRequest, public_id: Any) -> HttpResponse:
     lesson = access.get_lesson_for(request.user, public_id, action="manage")
     return _action(
@@ -505,7 +486,7 @@ def lesson_delete(request: HttpRequest, public_id: Any) -> HttpResponse:
 # --- assignments and mandatory rules -----------------------------------------------------------------------
 
 
-@learning_view
+@staff_view
 def assign(request: HttpRequest, public_id: Any) -> HttpResponse:
     course = access.get_course_for(request.user, public_id, action="assign")
     form = AssignForm(_posted(request))
@@ -556,7 +537,7 @@ def _rule_input(data: dict[str, Any]) -> services.MandatoryRuleInput:
     )
 
 
-@learning_view
+@staff_view
 def rules(request: HttpRequest) -> HttpResponse:
     _require(request, access.can_assign(request.user), "learning.rules.open")
     form = RuleForm(_posted(request))
@@ -589,7 +570,7 @@ def _rule_for(request: HttpRequest, pk: int) -> MandatoryRule:
     return rule
 
 
-@learning_view
+@staff_view
 def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
     rule = _rule_for(request, pk)
     initial = {
@@ -614,7 +595,7 @@ def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@learning_view
+@staff_view
 def rule_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     rule = _rule_for(request, pk)
     return _action(

@@ -3,47 +3,24 @@ and public link, and the sealed PDF's download (audited). What a user may not se
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-from typing import Any
-
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from eprok.core.errors import Forbidden, NotFound
+from eprok.core.decorators import staff_view
 from eprok.learning import certificates
 
 HELP = {"help_page": "learning"}
 
 
-def certificate_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """Sign-in required; NotFound and Forbidden become the shell's 404 and 403 pages."""
-
-    @login_required
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(str(exc.message)) from exc
-        except Forbidden as exc:
-            raise PermissionDenied(str(exc.message)) from exc
-
-    return wrapper
-
-
-@certificate_view
+@staff_view
 @require_GET
 def certificate_list(request: HttpRequest) -> HttpResponse:
     rows = list(certificates.my_certificates(request.user))
     return render(request, "learning/certificate_list.html", {**HELP, "certificates": rows})
 
 
-@certificate_view
+@staff_view
 @require_GET
 def certificate_detail(request: HttpRequest, number: str) -> HttpResponse:
     certificate = certificates.get_certificate_for(request.user, number)
@@ -51,7 +28,7 @@ def certificate_detail(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "learning/certificate_detail.html", context)
 
 
-@certificate_view
+@staff_view
 @require_GET
 def certificate_download(request: HttpRequest, number: str) -> HttpResponse:
     certificate = certificates.get_certificate_for(request.user, number, "download")

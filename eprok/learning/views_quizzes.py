@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from eprok.core.decorators import staff_view
 from eprok.core.errors import ApplicationError, form_apply_error
 from eprok.learning import quizzes
 from eprok.learning.forms_quizzes import (
@@ -25,7 +26,7 @@ from eprok.learning.forms_quizzes import (
     question_input,
 )
 from eprok.learning.models import AttemptStatus, Course, Quiz, QuizAttempt
-from eprok.learning.views import _page, _posted, _require, learning_view
+from eprok.learning.views import _page, _posted, _require
 
 
 def _attempt_url(attempt: QuizAttempt) -> str:
@@ -39,7 +40,7 @@ def _result_url(attempt: QuizAttempt) -> str:
 # --- banks and questions (course managers) -----------------------------------------------------------------
 
 
-@learning_view
+@staff_view
 def bank_list(request: HttpRequest) -> HttpResponse:
     _require(request, quizzes.can_manage(request.user), "learning.bank.list")
     courses = Course.objects.order_by("title", "id")
@@ -62,7 +63,7 @@ def bank_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@learning_view
+@staff_view
 def bank_detail(request: HttpRequest, pk: int) -> HttpResponse:
     bank = quizzes.get_bank_for(request.user, pk)
     form = BankRenameForm(_posted(request), initial={"title": bank.title})
@@ -124,19 +125,19 @@ def _question_page(request: HttpRequest, bank: Any, question: Any) -> HttpRespon
     )
 
 
-@learning_view
+@staff_view
 def question_new(request: HttpRequest, pk: int) -> HttpResponse:
     return _question_page(request, quizzes.get_bank_for(request.user, pk), None)
 
 
-@learning_view
+@staff_view
 def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
     question = quizzes.get_question_for(request.user, pk)
     return _question_page(request, question.bank, question)
 
 
 @require_POST
-@learning_view
+@staff_view
 def question_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     question = quizzes.get_question_for(request.user, pk)
     try:
@@ -148,7 +149,7 @@ def question_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("learning:quiz_bank", args=[question.bank_id]) + f"#question-{question.pk}")
 
 
-@learning_view
+@staff_view
 def quiz_settings(request: HttpRequest, public_id: Any) -> HttpResponse:
     lesson = quizzes.get_quiz_lesson_for(request.user, public_id, action="manage")
     quiz = Quiz.objects.filter(lesson=lesson).first()
@@ -180,7 +181,7 @@ def quiz_settings(request: HttpRequest, public_id: Any) -> HttpResponse:
 # --- the learner --------------------------------------------------------------------------------------------
 
 
-@learning_view
+@staff_view
 def quiz_intro(request: HttpRequest, public_id: Any) -> HttpResponse:
     lesson = quizzes.get_quiz_lesson_for(request.user, public_id, action="view")
     quiz = Quiz.objects.filter(lesson=lesson).select_related("bank").first()
@@ -200,7 +201,7 @@ def quiz_intro(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 @require_POST
-@learning_view
+@staff_view
 def quiz_start(request: HttpRequest, public_id: Any) -> HttpResponse:
     lesson = quizzes.get_quiz_lesson_for(request.user, public_id, action="study")
     quiz = Quiz.objects.filter(lesson=lesson).select_related("lesson__module").first()
@@ -215,7 +216,7 @@ def quiz_start(request: HttpRequest, public_id: Any) -> HttpResponse:
     return redirect(_attempt_url(attempt))
 
 
-@learning_view
+@staff_view
 def attempt_page(request: HttpRequest, public_id: Any) -> HttpResponse:
     attempt = quizzes.get_attempt_for(request.user, public_id)
     if attempt.status != AttemptStatus.IN_PROGRESS:
@@ -253,7 +254,7 @@ def attempt_page(request: HttpRequest, public_id: Any) -> HttpResponse:
     )
 
 
-@learning_view
+@staff_view
 def attempt_result(request: HttpRequest, public_id: Any) -> HttpResponse:
     attempt = quizzes.get_attempt_for(request.user, public_id)
     if attempt.status == AttemptStatus.IN_PROGRESS:

@@ -50,7 +50,7 @@ def can_manage_unit(user: Any, unit: Unit) -> bool:
 
 
 def get_unit_for(user: Any, code: str, action: str = "view") -> Unit:
-    unit = units_visible_to(user).select_related("parent").filter(code=code).first()
+    unit = units_visible_to(user).select_related("parent", "head").filter(code=code).first()
     if unit is None:
         deny(
             user,

@@ -60,12 +60,22 @@ class UnitForm(UsaFormMixin, forms.Form):
         help_text=_("For territorial offices: the district's code, e.g. “xetai”."),
     )
 
-    def __init__(self, *args: Any, parents: list[Unit], editing: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, parents: list[Unit], editing: bool = False, staff: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["parent"] = _unit_field(parents, label=_("Parent unit"))
         if editing:
             self.fields["code"].disabled = True
             self.fields["code"].required = False
+        if staff is not None:
+            self.fields["head"] = forms.ModelChoiceField(
+                label=_("Head of the unit"),
+                queryset=staff,
+                required=False,
+                empty_label=_("No head named"),
+                help_text=_("An employee of the unit; sees the training and learning of its employees."),
+            )
         self._style()
 
 

@@ -45,6 +45,7 @@ def _unit_snapshot(unit: Unit) -> dict[str, Any]:
         "sort_order": unit.sort_order,
         "district_code": unit.district_code,
         "is_active": unit.is_active,
+        "head": unit.head.username if unit.head_id and unit.head else None,
     }
 
 
@@ -121,9 +122,11 @@ def unit_update(
     sort_order: int | None = None,
     district_code: str | None = None,
     parent: Unit | None = _UNSET,
+    head: Any = _UNSET,
 ) -> Unit:
-    """Rename or re-classify a unit, or move it (with its whole subtree) under another parent."""
-    unit = Unit.objects.select_for_update(of=("self",)).select_related("parent").get(pk=unit.pk)
+    """Rename or re-classify a unit, move it (with its whole subtree) under another parent, or name its
+    head (an active employee of the unit; None: no head)."""
+    unit = Unit.objects.select_for_update(of=("self",)).select_related("parent", "head").get(pk=unit.pk)
     before = _unit_snapshot(unit)
     for field, value in (
         ("name_az", name_az),
@@ -136,6 +139,14 @@ def unit_update(
         if value is not None:
             setattr(unit, field, value)
     _check_unit_fields(code=unit.code, kind=unit.kind, name_az=unit.name_az)
+    if head is not _UNSET:
+        if head is not None and (head.unit_id != unit.pk or not head.is_active):
+            raise ValidationFailed(
+                _("The head of a unit is an active employee of that unit."),
+                code="head_not_in_unit",
+                details={"field": "head"},
+            )
+        unit.head = head
     moved = parent is not _UNSET and (parent.pk if parent else None) != unit.parent_id
     moved_count = 0
     if moved:

@@ -151,7 +151,9 @@ def unit_edit(request: HttpRequest, code: str) -> HttpResponse:
         for f in ("code", "kind", "name_az", "name_en", "name_ru", "sort_order", "district_code")
     }
     initial["parent"] = unit.parent_id
-    form = UnitForm(request.POST or None, parents=parents, editing=True, initial=initial)
+    initial["head"] = unit.head_id
+    staff = Employee.objects.filter(unit=unit, is_active=True).order_by("last_name", "first_name")
+    form = UnitForm(request.POST or None, parents=parents, editing=True, initial=initial, staff=staff)
     if unit.parent is None:
         form.fields["parent"].required = False
         form.fields["parent"].disabled = True
@@ -181,6 +183,7 @@ def unit_edit(request: HttpRequest, code: str) -> HttpResponse:
                 sort_order=data["sort_order"] or 0,
                 district_code=data["district_code"],
                 parent=parent,
+                head=data.get("head"),
             )
         except ApplicationError as exc:
             _apply_error(form, exc)

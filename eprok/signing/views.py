@@ -5,21 +5,17 @@ signed PDF, and the "Signatures" section of the document page.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from eprok.core.decorators import staff_view
 from eprok.core.errors import ApplicationError, Forbidden, NotFound, form_apply_error
 from eprok.documents import access as documents_access
 from eprok.documents.models import Document
@@ -31,26 +27,10 @@ from eprok.signing.models import AsanStatus, CertificateStatus, SignatureRole
 HELP = {"help_page": "signing"}
 
 
-def signing_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """Sign-in required; NotFound and Forbidden become the shell's 404 and 403 pages."""
-
-    @login_required
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(str(exc.message)) from exc
-        except Forbidden as exc:
-            raise PermissionDenied(str(exc.message)) from exc
-
-    return wrapper
-
-
 # --- my signature ------------------------------------------------------------------------------------
 
 
-@signing_view
+@staff_view
 @sensitive_post_parameters("passphrase", "confirm")
 @sensitive_variables("form")
 @require_http_methods(["GET", "POST"])
@@ -82,7 +62,7 @@ def my_signature(request: HttpRequest) -> HttpResponse:
     )
 
 
-@signing_view
+@staff_view
 @require_GET
 @never_cache
 def certificate_list(request: HttpRequest) -> HttpResponse:
@@ -97,7 +77,7 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@signing_view
+@staff_view
 @require_POST
 def certificate_revoke(request: HttpRequest, public_id: str) -> HttpResponse:
     certificate = access.get_certificate_for(request.user, public_id, action="revoke")
@@ -177,7 +157,7 @@ def _check_role(user: Any, public_id: str, role: str) -> Document:
     return documents_access.get_document_for(user, public_id, action=action)
 
 
-@signing_view
+@staff_view
 @sensitive_post_parameters("passphrase")
 @sensitive_variables("form")
 @require_http_methods(["GET", "POST"])
@@ -207,7 +187,7 @@ def document_sign(request: HttpRequest, public_id: str) -> HttpResponse:
     return redirect("documents:detail", public_id=document.public_id)
 
 
-@signing_view
+@staff_view
 @require_POST
 def asan_start(request: HttpRequest, public_id: str) -> HttpResponse:
     """Send the document's hash to ASAN İmza; the waiting page shows the code and polls."""
@@ -238,7 +218,7 @@ def asan_start(request: HttpRequest, public_id: str) -> HttpResponse:
     return redirect("signing:asan_status", public_id=signing.public_id)
 
 
-@signing_view
+@staff_view
 @require_GET
 @never_cache
 def asan_status(request: HttpRequest, public_id: str) -> HttpResponse:
@@ -267,7 +247,7 @@ def asan_status(request: HttpRequest, public_id: str) -> HttpResponse:
 # --- verifying a file -------------------------------------------------------------------------------
 
 
-@signing_view
+@staff_view
 @require_http_methods(["GET", "POST"])
 @never_cache
 def verify(request: HttpRequest) -> HttpResponse:

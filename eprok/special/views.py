@@ -3,18 +3,13 @@ its live board, the daily digest (PDF), the analytics with the map, and the clas
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -23,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from eprok.core.access import deny
+from eprok.core.decorators import staff_view
 from eprok.core.errors import ApplicationError, Forbidden, NotFound, form_apply_error
 from eprok.persons.access import can_use_registry
 from eprok.special import access, selectors, services
@@ -38,22 +34,6 @@ from eprok.special.models import IncidentType
 
 HELP = {"help_page": "special"}
 PAGE_SIZE = 50
-
-
-def special_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """Sign-in required; NotFound and Forbidden become the shell's 404 and 403 pages."""
-
-    @login_required
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(str(exc.message)) from exc
-        except Forbidden as exc:
-            raise PermissionDenied(str(exc.message)) from exc
-
-    return wrapper
 
 
 def _page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
@@ -74,7 +54,7 @@ def _filters(request: HttpRequest) -> tuple[ReportFilterForm, selectors.ReportFi
 # --- the register ---------------------------------------------------------------------------------------
 
 
-@special_view
+@staff_view
 def report_list(request: HttpRequest) -> HttpResponse:
     _require(request, access.uses_register(request.user), "special.register.open")
     form, filters = _filters(request)
@@ -100,7 +80,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@special_view
+@staff_view
 def report_new(request: HttpRequest) -> HttpResponse:
     units = list(access.submit_units(request.user).order_by("path"))
     _require(request, bool(units), "special.report.submit")
@@ -147,7 +127,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
 PURPOSES = {"console": "duty console", "digest": "daily digest", "map": "analytics"}
 
 
-@special_view
+@staff_view
 def report_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     report = selectors.report_card(user=request.user, key=public_id)
     purpose = PURPOSES.get(request.GET.get("from", ""), "review")
@@ -181,7 +161,7 @@ def _card(request: HttpRequest, report: Any, status: int = 200, **forms: Any) ->
     )
 
 
-@special_view
+@staff_view
 @require_POST
 def report_acknowledge(request: HttpRequest, public_id: str) -> HttpResponse:
     report = access.get_report_for(request.user, public_id, action="acknowledge")
@@ -202,7 +182,7 @@ def report_acknowledge(request: HttpRequest, public_id: str) -> HttpResponse:
     return redirect(report.get_absolute_url())
 
 
-@special_view
+@staff_view
 @require_POST
 def report_follow_up(request: HttpRequest, public_id: str) -> HttpResponse:
     report = access.get_report_for(request.user, public_id, action="follow_up")
@@ -227,7 +207,7 @@ def report_follow_up(request: HttpRequest, public_id: str) -> HttpResponse:
     return _card(request, card, status=422, follow_up_form=form)
 
 
-@special_view
+@staff_view
 @require_POST
 def report_person(request: HttpRequest, public_id: str) -> HttpResponse:
     report = access.get_report_for(request.user, public_id, action="follow_up")
@@ -249,7 +229,7 @@ def report_person(request: HttpRequest, public_id: str) -> HttpResponse:
     return _card(request, card, status=422, person_form=form)
 
 
-@special_view
+@staff_view
 @require_POST
 def report_close(request: HttpRequest, public_id: str) -> HttpResponse:
     report = access.get_report_for(request.user, public_id, action="close")
@@ -277,7 +257,7 @@ def _console_query(request: HttpRequest) -> str:
     return urlencode({key: value for key, value in request.GET.items() if key in CONSOLE_FILTERS and value})
 
 
-@special_view
+@staff_view
 def console(request: HttpRequest) -> HttpResponse:
     _require(request, access.can_use_console(request.user), "special.console.open")
     form, filters = _filters(request)
@@ -327,14 +307,14 @@ def _board_response(request: HttpRequest, *, force: bool = False, error: str = "
     return HttpResponse(html)
 
 
-@special_view
+@staff_view
 def console_board(request: HttpRequest) -> HttpResponse:
     """The board's fragment, polled every second by the console page: 204 while nothing has changed."""
     _require(request, access.can_use_console(request.user), "special.console.open")
     return _board_response(request)
 
 
-@special_view
+@staff_view
 def digest_pdf(request: HttpRequest) -> HttpResponse:
     _require(request, access.can_use_console(request.user), "special.digest.print")
     from eprok.special.digest import render_digest
@@ -351,7 +331,7 @@ def digest_pdf(request: HttpRequest) -> HttpResponse:
 # --- analytics and the map --------------------------------------------------------------------------------
 
 
-@special_view
+@staff_view
 def analytics(request: HttpRequest) -> HttpResponse:
     _require(request, access.uses_register(request.user), "special.analytics.open")
     form, filters = _filters(request)
@@ -371,13 +351,13 @@ def analytics(request: HttpRequest) -> HttpResponse:
 # --- the classifier ---------------------------------------------------------------------------------------
 
 
-@special_view
+@staff_view
 def type_list(request: HttpRequest) -> HttpResponse:
     _require(request, access.can_manage_types(request.user), "special.incident_type.manage")
     return _page(request, "special/type_list.html", {"types": selectors.incident_types()})
 
 
-@special_view
+@staff_view
 def type_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
     incident_type = access.get_incident_type_for(request.user, code) if code else None
     _require(request, access.can_manage_types(request.user), "special.incident_type.manage")

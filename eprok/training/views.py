@@ -5,16 +5,12 @@ check-in, and "My training" (the invitations and their answers)."""
 from __future__ import annotations
 
 import dataclasses
-import functools
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -24,7 +20,8 @@ from django.views.decorators.http import require_GET, require_POST
 from eprok.accounts.totp import qr_svg
 from eprok.audit.services import audit_record
 from eprok.core.access import deny
-from eprok.core.errors import ApplicationError, Forbidden, NotFound, form_apply_error
+from eprok.core.decorators import staff_view
+from eprok.core.errors import ApplicationError, form_apply_error
 from eprok.org.models import Employee
 from eprok.training import access, checkin, selectors, services
 from eprok.training.forms import (
@@ -42,22 +39,6 @@ from eprok.training.protocol import render_protocol
 
 HELP = {"help_page": "training"}
 PAGE_SIZE = 50
-
-
-def training_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """Sign-in required; NotFound and Forbidden become the shell's 404 and 403 pages."""
-
-    @login_required
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(str(exc.message)) from exc
-        except Forbidden as exc:
-            raise PermissionDenied(str(exc.message)) from exc
-
-    return wrapper
 
 
 def _page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
@@ -90,7 +71,7 @@ def _event_input(data: dict[str, Any]) -> services.EventInput:
 # --- the base of events -----------------------------------------------------------------------------------
 
 
-@training_view
+@staff_view
 def event_list(request: HttpRequest) -> HttpResponse:
     _require(request, access.uses_base(request.user), "training.base.open")
     form = EventFilterForm(request.GET or None)
@@ -111,7 +92,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@training_view
+@staff_view
 def event_new(request: HttpRequest) -> HttpResponse:
     units = access.organiser_units(request.user).order_by("path")
     _require(request, access.is_administrator(request.user) and units.exists(), "training.event.create")
@@ -160,7 +141,7 @@ def _plan_item(request: HttpRequest) -> PlanItem | None:
     return item
 
 
-@training_view
+@staff_view
 def event_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
     event = access.get_event_for(request.user, public_id, action="manage")
     units = access.organiser_units(request.user).order_by("path")
@@ -193,7 +174,7 @@ def event_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
     )
 
 
-@training_view
+@staff_view
 def event_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     event = access.get_event_for(request.user, public_id)
     can_run = access.can_run(request.user, event)
@@ -243,7 +224,7 @@ def _course_url(event: TrainingEvent) -> str | None:
 # --- the listeners' evaluation and the protocol -----------------------------------------------------------
 
 
-@training_view
+@staff_view
 def evaluate(request: HttpRequest, public_id: Any) -> HttpResponse:
     """A listener recorded present evaluates the held event once."""
     event = access.get_event_for(request.user, public_id)
@@ -275,7 +256,7 @@ def evaluate(request: HttpRequest, public_id: Any) -> HttpResponse:
     return _page(request, "training/evaluate.html", {"form": form, "event": event}, status=status)
 
 
-@training_view
+@staff_view
 def protocol_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
     event = access.get_event_for(request.user, public_id)
     if not access.can_write_protocol(request.user, event):
@@ -301,7 +282,7 @@ def protocol_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 @require_GET
-@training_view
+@staff_view
 def protocol_pdf(request: HttpRequest, public_id: Any) -> HttpResponse:
     """The protocol as a PDF, for administrators and the event's trainers; every download is audited."""
     event = access.get_event_for(request.user, public_id)
@@ -338,7 +319,7 @@ def _action(
 
 
 @require_POST
-@training_view
+@staff_view
 def event_publish(request: HttpRequest, public_id: Any) -> HttpResponse:
     event = access.get_event_for(request.user, public_id, action="manage")
     return _action(
@@ -350,7 +331,7 @@ def event_publish(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 @require_POST
-@training_view
+@staff_view
 def event_mark_held(request: HttpRequest, public_id: Any) -> HttpResponse:
     event = access.get_event_for(request.user, public_id, action="manage")
     return _action(
@@ -361,7 +342,7 @@ def event_mark_held(request: HttpRequest, public_id: Any) -> HttpResponse:
     )
 
 
-@training_view
+@staff_view
 def event_cancel(request: HttpRequest, public_id: Any) -> HttpResponse:
     event = access.get_event_for(request.user, public_id, action="manage")
     form = CancelForm(_posted(request))
@@ -378,7 +359,7 @@ def event_cancel(request: HttpRequest, public_id: Any) -> HttpResponse:
     )
 
 
-@training_view
+@staff_view
 def trainer_add(request: HttpRequest, public_id: Any) -> HttpResponse:
     event = access.get_event_for(request.user, public_id, action="manage")
     form = TrainerForm(_posted(request))
@@ -403,7 +384,7 @@ def trainer_add(request: HttpRequest, public_id: Any) -> HttpResponse:
     )
 
 
-@training_view
+@staff_view
 def invite(request: HttpRequest, public_id: Any) -> HttpResponse:
     event = access.get_event_for(request.user, public_id, action="manage")
     form = InviteForm(_posted(request))
@@ -433,7 +414,7 @@ def invite(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 @require_POST
-@training_view
+@staff_view
 def attendance_mark(request: HttpRequest, public_id: Any) -> HttpResponse:
     event = access.get_event_for(request.user, public_id, action="run")
     employee = Employee.objects.filter(public_id=_uuid_or_none(request.POST.get("employee"))).first()
@@ -462,20 +443,20 @@ def _qr_context(request: HttpRequest, event: TrainingEvent) -> dict[str, Any]:
     }
 
 
-@training_view
+@staff_view
 def qr_page(request: HttpRequest, public_id: Any) -> HttpResponse:
     event = access.get_event_for(request.user, public_id, action="run")
     return _page(request, "training/qr.html", _qr_context(request, event))
 
 
-@training_view
+@staff_view
 def qr_fragment(request: HttpRequest, public_id: Any) -> HttpResponse:
     """The code and its image, polled every 10 seconds by the QR page."""
     event = access.get_event_for(request.user, public_id, action="run")
     return render(request, "training/_qr.html", _qr_context(request, event))
 
 
-@training_view
+@staff_view
 def check_in(request: HttpRequest, public_id: Any) -> HttpResponse:
     """The listener types or scans the code; the code in the URL fills the form in."""
     event = TrainingEvent.objects.filter(public_id=public_id).exclude(status=EventStatus.DRAFT).first()
@@ -506,7 +487,7 @@ def check_in(request: HttpRequest, public_id: Any) -> HttpResponse:
 # --- My training ------------------------------------------------------------------------------------------
 
 
-@training_view
+@staff_view
 def my_training(request: HttpRequest) -> HttpResponse:
     return _page(
         request,
@@ -521,7 +502,7 @@ def my_training(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@training_view
+@staff_view
 def respond(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = (
         Invitation.objects.filter(pk=pk, employee_id=int(request.user.pk or 0))

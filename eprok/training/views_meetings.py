@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from eprok.core.decorators import staff_view
 from eprok.core.errors import ApplicationError
 from eprok.training import access, services_meetings
 from eprok.training.models import MeetingStatus, TrainingEvent
-from eprok.training.views import training_view
 
 
 def _act(
@@ -39,7 +39,7 @@ def _created_message(event: TrainingEvent) -> str:
 
 
 @require_POST
-@training_view
+@staff_view
 def meeting_create(request: HttpRequest, public_id: Any) -> HttpResponse:
     event = access.get_event_for(request.user, public_id, action="manage")
     provider = str(request.POST.get("provider") or "")[:16]
@@ -52,7 +52,7 @@ def meeting_create(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 @require_POST
-@training_view
+@staff_view
 def meeting_retry(request: HttpRequest, public_id: Any) -> HttpResponse:
     event = access.get_event_for(request.user, public_id, action="manage")
     return _act(
@@ -64,7 +64,7 @@ def meeting_retry(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 @require_POST
-@training_view
+@staff_view
 def meeting_attendance(request: HttpRequest, public_id: Any) -> HttpResponse:
     event = access.get_event_for(request.user, public_id, action="run")
     return _act(

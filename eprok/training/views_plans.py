@@ -14,12 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from eprok.core.decorators import staff_view
 from eprok.core.errors import ApplicationError, form_apply_error
 from eprok.org.models import Unit
 from eprok.training import access, selectors, services_plans
 from eprok.training.forms import AreaForm, DecisionForm, PlanFilterForm, PlanForm, PlanItemForm, PlanNoteForm
 from eprok.training.models import PlanItem, PlanStatus, ThematicArea, ThematicPlan
-from eprok.training.views import _page, _posted, _require, training_view
+from eprok.training.views import _page, _posted, _require
 
 PAGE_SIZE = 50
 
@@ -32,7 +33,7 @@ def _filter_units(user: Any) -> Any:
     return access.plan_units(user).order_by("path")
 
 
-@training_view
+@staff_view
 def plan_list(request: HttpRequest) -> HttpResponse:
     _require(request, access.uses_plans(request.user), "training.plan.list")
     form = PlanFilterForm(request.GET or None, units=_filter_units(request.user))
@@ -54,7 +55,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@training_view
+@staff_view
 def plan_new(request: HttpRequest) -> HttpResponse:
     units = access.plan_units(request.user).order_by("path")
     _require(request, units.exists(), "training.plan.create")
@@ -91,7 +92,7 @@ def _item_input(data: dict[str, Any]) -> services_plans.ItemInput:
     )
 
 
-@training_view
+@staff_view
 def plan_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     plan = access.get_plan_for(request.user, public_id)
     can_edit = access.can_edit_plan(request.user, plan)
@@ -137,7 +138,7 @@ def _item_of(plan: ThematicPlan, pk: int) -> PlanItem:
     return item
 
 
-@training_view
+@staff_view
 def plan_item_edit(request: HttpRequest, public_id: Any, pk: int) -> HttpResponse:
     plan = access.get_plan_for(request.user, public_id, action="edit")
     item = _item_of(plan, pk)
@@ -180,7 +181,7 @@ def _act(request: HttpRequest, plan: ThematicPlan, call: Any, success: str) -> H
 
 
 @require_POST
-@training_view
+@staff_view
 def plan_item_remove(request: HttpRequest, public_id: Any, pk: int) -> HttpResponse:
     plan = access.get_plan_for(request.user, public_id, action="edit")
     item = _item_of(plan, pk)
@@ -193,7 +194,7 @@ def plan_item_remove(request: HttpRequest, public_id: Any, pk: int) -> HttpRespo
 
 
 @require_POST
-@training_view
+@staff_view
 def plan_note(request: HttpRequest, public_id: Any) -> HttpResponse:
     plan = access.get_plan_for(request.user, public_id, action="edit")
     form = PlanNoteForm(request.POST)
@@ -207,7 +208,7 @@ def plan_note(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 @require_POST
-@training_view
+@staff_view
 def plan_submit(request: HttpRequest, public_id: Any) -> HttpResponse:
     plan = access.get_plan_for(request.user, public_id)
     if not access.can_draw_up(request.user, plan.unit):
@@ -221,7 +222,7 @@ def plan_submit(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 @require_POST
-@training_view
+@staff_view
 def plan_decide(request: HttpRequest, public_id: Any) -> HttpResponse:
     plan = access.get_plan_for(request.user, public_id, action="decide")
     form = DecisionForm(request.POST)
@@ -238,7 +239,7 @@ def plan_decide(request: HttpRequest, public_id: Any) -> HttpResponse:
 # --- the thematic areas ----------------------------------------------------------------------------------
 
 
-@training_view
+@staff_view
 def area_list(request: HttpRequest) -> HttpResponse:
     _require(request, access.is_administrator(request.user), "training.area.list")
     return _page(request, "training/area_list.html", {"areas": list(ThematicArea.objects.all())})
@@ -256,7 +257,7 @@ def _area_input(data: dict[str, Any]) -> services_plans.AreaInput:
     )
 
 
-@training_view
+@staff_view
 def area_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     _require(request, access.is_administrator(request.user), "training.area.edit")
     area = None

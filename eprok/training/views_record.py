@@ -9,18 +9,19 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from eprok.core.decorators import staff_view
 from eprok.training import access, record
-from eprok.training.views import _page, _require, training_view
+from eprok.training.views import _page, _require
 
 PAGE_SIZE = 100
 
 
-@training_view
+@staff_view
 def my_record(request: HttpRequest) -> HttpResponse:
     return _render_record(request, request.user)
 
 
-@training_view
+@staff_view
 def employee_record(request: HttpRequest, public_id: Any) -> HttpResponse:
     employee = access.get_record_for(request.user, public_id)
     return _render_record(request, employee)
@@ -36,7 +37,7 @@ def _render_record(request: HttpRequest, employee: Any) -> HttpResponse:
     )
 
 
-@training_view
+@staff_view
 def unit_record(request: HttpRequest) -> HttpResponse:
     """The unit tree's employees with their hours and events this year and the mandatory areas missing."""
     units = access.record_units(request.user)

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from eprok.core.access import deny
+from eprok.core.decorators import staff_view
 from eprok.core.errors import ApplicationError, NotFound, form_apply_error
 from eprok.documents.correspondence import access, selectors, services
 from eprok.documents.correspondence.forms import (
@@ -20,7 +21,7 @@ from eprok.documents.correspondence.forms import (
     ResolutionForm,
 )
 from eprok.documents.models import Resolution
-from eprok.documents.views import HELP, documents_view
+from eprok.documents.views import HELP
 
 PAGE_SIZE = 50
 
@@ -36,7 +37,7 @@ def _require_register(request: HttpRequest) -> None:
         )
 
 
-@documents_view
+@staff_view
 @require_GET
 def letter_list(request: HttpRequest) -> HttpResponse:
     _require_register(request)
@@ -53,7 +54,7 @@ def letter_list(request: HttpRequest) -> HttpResponse:
     return render(request, "documents/correspondence/list.html", context)
 
 
-@documents_view
+@staff_view
 @require_http_methods(["GET", "POST"])
 def letter_register(request: HttpRequest) -> HttpResponse:
     units = selectors.keeper_units(user=request.user)
@@ -114,7 +115,7 @@ def _card(request: HttpRequest, letter: Any, **forms: Any) -> dict[str, Any]:
     }
 
 
-@documents_view
+@staff_view
 @require_GET
 def letter_detail(request: HttpRequest, number: str) -> HttpResponse:
     letter = access.get_letter_for(request.user, number)
@@ -122,7 +123,7 @@ def letter_detail(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "documents/correspondence/detail.html", _card(request, letter))
 
 
-@documents_view
+@staff_view
 @require_POST
 def resolution_add(request: HttpRequest, number: str) -> HttpResponse:
     letter = access.get_letter_for(request.user, number, action="resolve")
@@ -151,7 +152,7 @@ def resolution_add(request: HttpRequest, number: str) -> HttpResponse:
     )
 
 
-@documents_view
+@staff_view
 @require_POST
 def resolution_complete(request: HttpRequest, number: str, pk: int) -> HttpResponse:
     letter = access.get_letter_for(request.user, number)
@@ -186,7 +187,7 @@ def resolution_complete(request: HttpRequest, number: str, pk: int) -> HttpRespo
     )
 
 
-@documents_view
+@staff_view
 @require_POST
 def letter_send(request: HttpRequest, number: str) -> HttpResponse:
     letter = access.get_letter_for(request.user, number, action="send")

@@ -24,6 +24,10 @@ from eprok.learning.models import (
 from eprok.learning.tests.quiz_fixtures import *  # noqa: F403
 from eprok.learning.tests.quiz_fixtures import QuizWorld
 
+# The pages and messages in English: the tests read the source strings (the catalogs are tested elsewhere).
+pytestmark = pytest.mark.usefixtures("english")
+
+
 SECRETS = ("Cinayət-Prosessual", "CPM", "usa-tag", "is_correct")
 
 

@@ -25,6 +25,9 @@ from eprok.learning.quizzes import AnswerInput, ChoiceInput, QuestionInput, Quiz
 from eprok.learning.tests.quiz_fixtures import *  # noqa: F403
 from eprok.learning.tests.quiz_fixtures import QuizWorld, add_question
 
+# The pages and messages in English: the tests read the source strings (the catalogs are tested elsewhere).
+pytestmark = pytest.mark.usefixtures("english")
+
 
 def answers_of(world: QuizWorld) -> dict[int, AnswerInput]:
     return {

@@ -28,7 +28,8 @@ from eprok.training.services_meetings import MAX_ATTEMPTS, backoff, meeting_crea
 from eprok.training.tests.meeting_fixtures import running_zoom
 from simulators.zoom import ZoomSimulator
 
-pytestmark = pytest.mark.django_db
+# The pages and messages in English: the tests read the source strings (the catalogs are tested elsewhere).
+pytestmark = [pytest.mark.usefixtures("english"), pytest.mark.django_db]
 
 
 @pytest.fixture

@@ -38,6 +38,13 @@ def _unit_head(user: Any) -> bool:
     return menu_heads_a_unit(user)
 
 
+def _training_analyst(user: Any) -> bool:
+    """Administrators of training, and unit heads (the analysis of their unit's subtree)."""
+    from eprok.org.grants import roles_of
+
+    return Role.ADMINISTER_TRAINING in roles_of(user) or _unit_head(user)
+
+
 # (label, url name, who opens it: the roles, a cheap predicate of the user, or None = everyone signed in).
 # Order is the menu's order.
 NAVIGATION: list[tuple[Any, str, frozenset[str] | Callable[[Any], bool] | None]] = [
@@ -67,7 +74,7 @@ NAVIGATION: list[tuple[Any, str, frozenset[str] | Callable[[Any], bool] | None]]
     (_("Unit training record"), "training:unit_record", _unit_head),
     (_("My learning"), "learning:my", None),
     (_("Courses"), "learning:manage", frozenset({Role.ADMINISTER_TRAINING})),
-    (_("Training analysis"), "training:analysis", frozenset({Role.ADMINISTER_TRAINING})),
+    (_("Training analysis"), "training:analysis", _training_analyst),
     (_("Correspondence register"), "documents:correspondence_list", frozenset({Role.KEEP_CORRESPONDENCE})),
     (_("My signature"), "signing:my", None),
     (_("Signing certificates"), "signing:certificates", frozenset({Role.ADMINISTER_USERS})),

@@ -406,3 +406,14 @@ def test_the_video_link_is_hidden_from_a_listener_who_declined_and_on_a_cancelle
     services.invitation_respond(actor=people.listener, invitation=invitation, confirm=True)
     services.event_cancel(actor=people.admin, event=event, reason="Təlimçi xəstələnib.")
     assert link not in client.get(event.get_absolute_url()).content.decode()
+
+
+def test_the_menu_leads_a_unit_head_to_the_training_analysis(client, people):
+    analysis = reverse("training:analysis")
+    login_as(client, people.listener)
+    assert f'href="{analysis}"' not in client.get(MY).content.decode()
+
+    people.listener.unit.head = people.listener
+    people.listener.unit.save()
+
+    assert f'href="{analysis}"' in client.get(MY).content.decode()

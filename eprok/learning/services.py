@@ -486,7 +486,7 @@ def _recompute_open(course_id: int) -> None:
     from eprok.learning import progress
 
     for enrollment in (
-        Enrollment.objects.select_for_update()
+        Enrollment.objects.select_for_update(of=("self",))
         .select_related("rule")
         .filter(course_id=course_id, status__in=access.OPEN)
         .order_by("pk")
@@ -738,7 +738,9 @@ def withdraw(*, actor: Any, enrollment: Enrollment) -> Enrollment:
 def lesson_complete(*, actor: Any, enrollment: Enrollment, lesson: Lesson) -> Enrollment:
     """The learner marks a lesson (not a quiz: that is done by passing it) as done; the last one
     completes the enrolment."""
-    enrollment = Enrollment.objects.select_for_update().select_related("rule").get(pk=enrollment.pk)
+    enrollment = (
+        Enrollment.objects.select_for_update(of=("self",)).select_related("rule").get(pk=enrollment.pk)
+    )
     if enrollment.employee_id != getattr(actor, "pk", None):
         raise Forbidden(_("Only the learner marks their lessons as done."))
     if enrollment.status not in access.OPEN:

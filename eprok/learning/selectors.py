@@ -174,6 +174,19 @@ def due_training(*, user: Any, today: dt.date | None = None) -> list[Enrollment]
     return _annotate_due(rows, today)
 
 
+def unit_learning_read(*, head: Any, overdue_only: bool, page: int) -> None:
+    """Record that a unit head read a page of their employees' learning (personal data of others)."""
+    from eprok.audit.services import audit_record
+
+    audit_record(
+        actor=head,
+        action="learning.unit.read",
+        target_type="learning.enrollment",
+        purpose="the learning of the unit's employees",
+        data={"overdue_only": overdue_only, "page": page},
+    )
+
+
 def unit_enrollments(*, head: Any, status: str = "", overdue_only: bool = False) -> QuerySet[Enrollment]:
     """The enrolments of the employees of the units `head` heads (and their sub-units)."""
     if not access.signed_in(head):

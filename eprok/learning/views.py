@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from eprok.audit.services import audit_record
 from eprok.core.access import deny
 from eprok.core.decorators import staff_view
 from eprok.core.errors import ApplicationError, form_apply_error
@@ -215,13 +214,7 @@ def unit_page(request: HttpRequest) -> HttpResponse:
     overdue_only = request.GET.get("overdue") == "1"
     rows = selectors.unit_enrollments(head=request.user, overdue_only=overdue_only)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    audit_record(
-        actor=request.user,
-        action="learning.unit.read",
-        target_type="learning.enrollment",
-        purpose="the learning of the unit's employees",
-        data={"overdue_only": overdue_only, "page": page.number},
-    )
+    selectors.unit_learning_read(head=request.user, overdue_only=overdue_only, page=page.number)
     return _page(
         request,
         "learning/unit.html",
@@ -492,13 +485,7 @@ def assign(request: HttpRequest, public_id: Any) -> HttpResponse:
     form = AssignForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        circle = services.Circle(
-            unit=data.get("unit"),
-            include_subunits=bool(data.get("include_subunits")),
-            position=data.get("position"),
-            class_rank=data.get("class_rank"),
-            employees=tuple(data.get("names") or ()),
-        )
+        circle = services.Circle.from_form(data)
         try:
             assignment = services.assign(
                 actor=request.user, course=course, circle=circle, due_date=data.get("due_date")

@@ -339,6 +339,17 @@ class Circle:
     class_rank: ClassRank | None = None
     employees: tuple[Employee, ...] = field(default_factory=tuple)
 
+    @classmethod
+    def from_form(cls, data: dict[str, Any]) -> Circle:
+        """The circle a circle form (training's invitation, learning's assignment) has cleaned."""
+        return cls(
+            unit=data.get("unit"),
+            include_subunits=bool(data.get("include_subunits")),
+            position=data.get("position"),
+            class_rank=data.get("class_rank"),
+            employees=tuple(data.get("names") or ()),
+        )
+
     @property
     def has_criteria(self) -> bool:
         return self.unit is not None or self.position is not None or self.class_rank is not None

@@ -390,13 +390,7 @@ def invite(request: HttpRequest, public_id: Any) -> HttpResponse:
     form = InviteForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        circle = services.Circle(
-            unit=data.get("unit"),
-            include_subunits=bool(data.get("include_subunits")),
-            position=data.get("position"),
-            class_rank=data.get("class_rank"),
-            employees=tuple(data.get("names") or ()),
-        )
+        circle = services.Circle.from_form(data)
         try:
             count = services.invite(actor=request.user, event=event, circle=circle)
         except ApplicationError as exc:

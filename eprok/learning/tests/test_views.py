@@ -311,3 +311,21 @@ def test_the_administration_forms_render_and_save(client, people, course, clock)
     client.post(_url("course_archive", course))
     course.refresh_from_db()
     assert course.status == "archived"
+
+
+def test_a_heads_look_at_the_learning_of_others_is_audited_and_the_learners_own_is_not(
+    client, people, course, audit_events
+):
+    enrollment = services.enrol_self(actor=people.learner, course=course)
+    login_as(client, people.learner)
+    assert client.get(enrollment.get_absolute_url()).status_code == 200
+    assert audit_events("learning.enrollment.read") == []
+
+    login_as(client, people.head)
+    assert client.get(enrollment.get_absolute_url()).status_code == 200
+    assert client.get(reverse("learning:unit")).status_code == 200
+
+    (read,) = audit_events("learning.enrollment.read")
+    assert read.actor_id == people.head.pk and read.target_id == str(enrollment.public_id)
+    (unit_read,) = audit_events("learning.unit.read")
+    assert unit_read.actor_id == people.head.pk

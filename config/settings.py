@@ -79,6 +79,9 @@ INSTALLED_APPS = [
     "eprok.special",
     "eprok.training",
     "eprok.learning",
+    "eprok.supervision",
+    "eprok.courtwork",
+    "eprok.gateway",
 ]
 
 MIDDLEWARE = [
@@ -336,6 +339,19 @@ DEMO_PORT = envint("PORT", 8000)
 SIMULATOR_BASE_PORT = envint("SIMULATOR_BASE_PORT", DEMO_PORT + 100)
 # The ASAN İmza service; the demo runs its simulator on the first simulator port.
 EPROK_ASAN_URL = os.environ.get("EPROK_ASAN_URL", f"http://{DEMO_HOST}:{SIMULATOR_BASE_PORT}")
+
+# The e-Government gateway (eprok.gateway): the security server every outbound X-Road call goes to, and
+# per-provider overrides (JSON {"AZ/GOV/1900000051/ecourt": "http://host:port"}) — the demo runs the
+# registers' simulator on the third simulator port and the e-Court's on the fourth. EPROK_XROAD_CLIENT is
+# eprok's own subsystem: the X-Road-Client of its calls and the provider the inbound services answer as.
+EPROK_XROAD_URL = os.environ.get("EPROK_XROAD_URL", f"http://{DEMO_HOST}:{SIMULATOR_BASE_PORT + 2}")
+EPROK_XROAD_MEMBER_URLS: dict[str, str] = json.loads(
+    os.environ.get("EPROK_XROAD_MEMBER_URLS")
+    or json.dumps({"AZ/GOV/1900000051/ecourt": f"http://{DEMO_HOST}:{SIMULATOR_BASE_PORT + 3}"})
+)
+EPROK_XROAD_CLIENT = os.environ.get("EPROK_XROAD_CLIENT", "AZ/GOV/1500000061/eprok")
+# Seconds before the first retry of a failed call; doubled for each further retry (at most 10 s).
+EPROK_XROAD_BACKOFF = float(os.environ.get("EPROK_XROAD_BACKOFF", "0.5"))
 
 # `eprok bench` sets this on the server it starts: routes the bare baseline views under /_bench/.
 BENCH_BASELINE = envbool("EPROK_BENCH_BASELINE")

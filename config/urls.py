@@ -20,6 +20,8 @@ urlpatterns = [
     path("documents/", include("eprok.documents.urls")),
     path("special/", include("eprok.special.urls")),
     path("training/", include("eprok.training.urls")),
+    path("gateway/", include("eprok.gateway.urls")),
+    path("xroad/", include("eprok.gateway.urls_xroad")),
     path("learning/", include("eprok.learning.urls")),
     path("signing/", include("eprok.signing.urls")),
     path("drafting/", include("eprok.drafting.urls")),

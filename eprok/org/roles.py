@@ -29,6 +29,7 @@ class Role(models.TextChoices):
     TEACH_TRAINING = "teach_training", _("Conduct training")
     VIEW_STATISTICS = "view_statistics", _("View statistics")
     READ_AUDIT = "read_audit", _("Read the audit log")
+    ADMINISTER_GATEWAY = "administer_gateway", _("Administer the e-Government gateway")
     ADMINISTER_USERS = "administer_users", _("Administer users")
 
 
@@ -45,7 +46,10 @@ ROLE_HELP: dict[str, object] = {
         "Supervises investigations of the unit's area: reads every material and case of the unit and its "
         "sub-units, gives instructions and approves indictments."
     ),
-    Role.PROSECUTE: _("Represents the prosecution in court: reads the cases sent to court from the unit."),
+    Role.PROSECUTE: _(
+        "Represents the prosecution in court: reads the cases sent to court from the unit and the unit's court "
+        "proceedings, records hearings, positions, motions, decisions and appeals."
+    ),
     Role.REGISTER_APPEALS: _(
         "Registers citizens' appeals and sees the unit's appeal register with applicants' data."
     ),
@@ -95,6 +99,10 @@ ROLE_HELP: dict[str, object] = {
     Role.READ_AUDIT: _(
         "Reads the audit log of actions performed in the unit and its sub-units, including who read "
         "protected data."
+    ),
+    Role.ADMINISTER_GATEWAY: _(
+        "Configures the services of the e-Government gateway and the members allowed to call eprok, and reads "
+        "the gateway's message log with the requests and answers exchanged (every read is audited)."
     ),
     Role.ADMINISTER_USERS: _(
         "Manages units, employees, role assignments and clearances of the unit and its sub-units, and "

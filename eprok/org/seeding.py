@@ -278,6 +278,16 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
         "",
         ((Role.KEEP_CORRESPONDENCE, "baku-xetai", False),),
     ),
+    DemoLogin(  # the e-Government gateway: its services, the allow-list of callers and the message log
+        "ehis",
+        "Nağıyev",
+        "Orxan",
+        "Zaur oğlu",
+        "gpo-statistics",
+        "chief-specialist",
+        "",
+        ((Role.ADMINISTER_GATEWAY, "gpo", True),),
+    ),
     DemoLogin(  # the library of procedural-act and letter templates, kept by the legal support department
         "sablon",
         "Rzayev",

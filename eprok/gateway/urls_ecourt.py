@@ -1,0 +1,5 @@
+"""Routes: urls_ecourt."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

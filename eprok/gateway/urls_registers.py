@@ -1,0 +1,5 @@
+"""Routes: urls_registers."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

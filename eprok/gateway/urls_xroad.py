@@ -1,0 +1,5 @@
+"""Routes: the inbound X-Road services (eprok as a provider)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

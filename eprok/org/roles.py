@@ -47,8 +47,8 @@ ROLE_HELP: dict[str, object] = {
         "sub-units, gives instructions and approves indictments."
     ),
     Role.PROSECUTE: _(
-        "Represents the prosecution in court: reads the cases sent to court from the unit and the unit's court "
-        "proceedings, records hearings, positions, motions, decisions and appeals."
+        "Represents the prosecution in court: reads the cases sent to court from the unit and the unit's "
+        "court proceedings, records hearings, positions, motions, decisions and appeals."
     ),
     Role.REGISTER_APPEALS: _(
         "Registers citizens' appeals and sees the unit's appeal register with applicants' data."
@@ -101,8 +101,8 @@ ROLE_HELP: dict[str, object] = {
         "protected data."
     ),
     Role.ADMINISTER_GATEWAY: _(
-        "Configures the services of the e-Government gateway and the members allowed to call eprok, and reads "
-        "the gateway's message log with the requests and answers exchanged (every read is audited)."
+        "Configures the services of the e-Government gateway and the members allowed to call eprok, and "
+        "reads the gateway's message log with the requests and answers exchanged (every read is audited)."
     ),
     Role.ADMINISTER_USERS: _(
         "Manages units, employees, role assignments and clearances of the unit and its sub-units, and "

@@ -6,94 +6,139 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('gateway', '0001_initial'),
-        ('org', '0008_unit_head'),
-        ('persons', '0002_person_version_and_identifier_checks'),
-        ('supervision', '0001_initial'),
+        ("gateway", "0001_initial"),
+        ("org", "0008_unit_head"),
+        ("persons", "0002_person_version_and_identifier_checks"),
+        ("supervision", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='courtdelivery',
-            name='supervised',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='court_deliveries', to='supervision.supervisedcase'),
+            model_name="courtdelivery",
+            name="supervised",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="court_deliveries",
+                to="supervision.supervisedcase",
+            ),
         ),
         migrations.AddField(
-            model_name='courtdelivery',
-            name='unit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.unit'),
+            model_name="courtdelivery",
+            name="unit",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to="org.unit"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='inboundpermission',
-            constraint=models.UniqueConstraint(fields=('client', 'service'), name='inboundpermission_unique'),
+            model_name="inboundpermission",
+            constraint=models.UniqueConstraint(fields=("client", "service"), name="inboundpermission_unique"),
         ),
         migrations.AddField(
-            model_name='lookup',
-            name='actor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="lookup",
+            name="actor",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='lookup',
-            name='unit',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.unit'),
+            model_name="lookup",
+            name="unit",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="org.unit",
+            ),
         ),
         migrations.AddField(
-            model_name='message',
-            name='actor',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="message",
+            name="actor",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='lookup',
-            name='message',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='gateway.message'),
+            model_name="lookup",
+            name="message",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="gateway.message",
+            ),
         ),
         migrations.AddField(
-            model_name='registercopy',
-            name='copied_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="registercopy",
+            name="copied_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='registercopy',
-            name='lookup',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='copies', to='gateway.lookup'),
+            model_name="registercopy",
+            name="lookup",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="copies", to="gateway.lookup"
+            ),
         ),
         migrations.AddField(
-            model_name='registercopy',
-            name='person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='register_copies', to='persons.person'),
+            model_name="registercopy",
+            name="person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="register_copies",
+                to="persons.person",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='remoteservice',
-            constraint=models.CheckConstraint(condition=models.Q(('timeout__gt', 0)), name='remoteservice_timeout_positive'),
+            model_name="remoteservice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("timeout__gt", 0)), name="remoteservice_timeout_positive"
+            ),
         ),
         migrations.AddField(
-            model_name='circuitstate',
-            name='service',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='circuit', to='gateway.remoteservice'),
+            model_name="circuitstate",
+            name="service",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="circuit",
+                to="gateway.remoteservice",
+            ),
         ),
         migrations.AddIndex(
-            model_name='courtdelivery',
-            index=models.Index(fields=['status', 'next_attempt_at'], name='delivery_status_next'),
+            model_name="courtdelivery",
+            index=models.Index(fields=["status", "next_attempt_at"], name="delivery_status_next"),
         ),
         migrations.AddIndex(
-            model_name='message',
-            index=models.Index(fields=['direction', 'xroad_id'], name='message_direction_xroad_id'),
+            model_name="message",
+            index=models.Index(fields=["direction", "xroad_id"], name="message_direction_xroad_id"),
         ),
         migrations.AddConstraint(
-            model_name='message',
-            constraint=models.UniqueConstraint(condition=models.Q(('direction', 'in'), ('outcome', 'ok')), fields=('client', 'xroad_id'), name='message_inbound_once'),
+            model_name="message",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("direction", "in"), ("outcome", "ok")),
+                fields=("client", "xroad_id"),
+                name="message_inbound_once",
+            ),
         ),
         migrations.AddIndex(
-            model_name='lookup',
-            index=models.Index(fields=['actor', '-created_at'], name='lookup_actor_created'),
+            model_name="lookup",
+            index=models.Index(fields=["actor", "-created_at"], name="lookup_actor_created"),
         ),
         migrations.AddIndex(
-            model_name='lookup',
-            index=models.Index(fields=['subject_type', 'subject_id'], name='lookup_subject'),
+            model_name="lookup",
+            index=models.Index(fields=["subject_type", "subject_id"], name="lookup_subject"),
         ),
     ]

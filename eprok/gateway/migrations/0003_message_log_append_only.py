@@ -10,7 +10,10 @@ SQLITE_UP = [
     f"""CREATE TRIGGER gateway_message_no_delete BEFORE DELETE ON {TABLE}
         BEGIN SELECT RAISE(ABORT, 'the gateway message log is append-only: DELETE refused'); END""",
 ]
-SQLITE_DOWN = ["DROP TRIGGER IF EXISTS gateway_message_no_update", "DROP TRIGGER IF EXISTS gateway_message_no_delete"]
+SQLITE_DOWN = [
+    "DROP TRIGGER IF EXISTS gateway_message_no_update",
+    "DROP TRIGGER IF EXISTS gateway_message_no_delete",
+]
 
 POSTGRES_UP = [
     """CREATE OR REPLACE FUNCTION gateway_message_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -4,15 +4,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('org', '0008_unit_head'),
+        ("org", "0008_unit_head"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='roleassignment',
-            name='role',
-            field=models.CharField(choices=[('register_materials', 'Register crime reports'), ('investigate', 'Investigate'), ('supervise', 'Supervise investigations'), ('prosecute', 'State prosecution in court'), ('register_appeals', 'Register appeals'), ('answer_appeals', 'Answer appeals'), ('operate_calls', 'Operate the call centre'), ('supervise_calls', 'Supervise the call centre'), ('hotline_custodian', 'Keep the identities of hotline reporters'), ('keep_correspondence', 'Keep the correspondence register'), ('manage_templates', 'Manage document templates'), ('report_special', 'Submit special reports'), ('read_special', 'Read special reports'), ('duty_prosecutor', 'Duty prosecutor'), ('administer_training', 'Administer training'), ('teach_training', 'Conduct training'), ('view_statistics', 'View statistics'), ('read_audit', 'Read the audit log'), ('administer_gateway', 'Administer the e-Government gateway'), ('administer_users', 'Administer users')], max_length=32, verbose_name='role'),
+            model_name="roleassignment",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("register_materials", "Register crime reports"),
+                    ("investigate", "Investigate"),
+                    ("supervise", "Supervise investigations"),
+                    ("prosecute", "State prosecution in court"),
+                    ("register_appeals", "Register appeals"),
+                    ("answer_appeals", "Answer appeals"),
+                    ("operate_calls", "Operate the call centre"),
+                    ("supervise_calls", "Supervise the call centre"),
+                    ("hotline_custodian", "Keep the identities of hotline reporters"),
+                    ("keep_correspondence", "Keep the correspondence register"),
+                    ("manage_templates", "Manage document templates"),
+                    ("report_special", "Submit special reports"),
+                    ("read_special", "Read special reports"),
+                    ("duty_prosecutor", "Duty prosecutor"),
+                    ("administer_training", "Administer training"),
+                    ("teach_training", "Conduct training"),
+                    ("view_statistics", "View statistics"),
+                    ("read_audit", "Read the audit log"),
+                    ("administer_gateway", "Administer the e-Government gateway"),
+                    ("administer_users", "Administer users"),
+                ],
+                max_length=32,
+                verbose_name="role",
+            ),
         ),
     ]

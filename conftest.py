@@ -21,7 +21,7 @@ from eprok.core.testing.access_matrix import login_as  # noqa: E402
 from eprok.core.testing.personas import Personas, make_personas  # noqa: E402
 
 # The browser journeys' shared server and Chromium (one per session).
-pytest_plugins = ["eprok.core.testing.browser"]
+pytest_plugins = ["eprok.core.testing.browser", "eprok.gateway.testing"]
 
 
 @pytest.fixture

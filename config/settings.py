@@ -352,6 +352,9 @@ EPROK_XROAD_MEMBER_URLS: dict[str, str] = json.loads(
 EPROK_XROAD_CLIENT = os.environ.get("EPROK_XROAD_CLIENT", "AZ/GOV/1500000061/eprok")
 # Seconds before the first retry of a failed call; doubled for each further retry (at most 10 s).
 EPROK_XROAD_BACKOFF = float(os.environ.get("EPROK_XROAD_BACKOFF", "0.5"))
+# The bearer token eprok's security server adds to the inbound X-Road messages it forwards (empty: not
+# checked; the allow-list still is). See docs/decisions/0018-gateway-x-road.md.
+EPROK_XROAD_INBOUND_TOKEN = os.environ.get("EPROK_XROAD_INBOUND_TOKEN", "")
 
 # `eprok bench` sets this on the server it starts: routes the bare baseline views under /_bench/.
 BENCH_BASELINE = envbool("EPROK_BENCH_BASELINE")

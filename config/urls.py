@@ -19,6 +19,8 @@ urlpatterns = [
     path("contact/", include("eprok.contact.urls")),
     path("documents/", include("eprok.documents.urls")),
     path("special/", include("eprok.special.urls")),
+    path("supervision/", include("eprok.supervision.urls")),
+    path("courtwork/", include("eprok.courtwork.urls")),
     path("training/", include("eprok.training.urls")),
     path("gateway/", include("eprok.gateway.urls")),
     path("xroad/", include("eprok.gateway.urls_xroad")),

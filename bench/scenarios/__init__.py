@@ -18,6 +18,7 @@ SCENARIO_MODULES = [
     "bench.scenarios.documents",
     "bench.scenarios.special",
     "bench.scenarios.training",
+    "bench.scenarios.gateway",
 ]
 
 

@@ -377,9 +377,13 @@ def _mount_routers() -> None:
     from eprok.audit.api import router as audit_router
     from eprok.cases.api import router as cases_router
     from eprok.contact.api import router as contact_router
+    from eprok.courtwork.api import router as courtwork_router
     from eprok.criminal_code.api import router as criminal_code_router
     from eprok.documents.api import router as documents_router
     from eprok.drafting.api import router as drafting_router
+    from eprok.gateway.api import router as gateway_router
+    from eprok.gateway.api_ecourt import router as ecourt_router
+    from eprok.gateway.api_registers import router as registers_router
     from eprok.learning.api import router as learning_router
     from eprok.materials.api import router as materials_router
     from eprok.notifications.api import router as notifications_router
@@ -388,6 +392,7 @@ def _mount_routers() -> None:
     from eprok.search.api import router as search_router
     from eprok.signing.api import router as signing_router
     from eprok.special.api import router as special_router
+    from eprok.supervision.api import router as supervision_router
     from eprok.training.api import router as training_router
 
     api.add_router("", accounts_router)  # /me and /tokens
@@ -405,8 +410,13 @@ def _mount_routers() -> None:
     api.add_router("/search", search_router)
     api.add_router("/signing", signing_router)
     api.add_router("/special", special_router)
+    api.add_router("/supervision", supervision_router)
+    api.add_router("/courtwork", courtwork_router)
     api.add_router("/learning", learning_router)
     api.add_router("/training", training_router)
+    api.add_router("/ecourt", ecourt_router)
+    api.add_router("/gateway", gateway_router)
+    api.add_router("/registers", registers_router)
 
 
 _mount_routers()

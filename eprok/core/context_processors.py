@@ -55,6 +55,7 @@ NAVIGATION: list[tuple[Any, str, frozenset[str] | Callable[[Any], bool] | None]]
         frozenset({Role.REGISTER_MATERIALS, Role.INVESTIGATE, Role.SUPERVISE}),
     ),
     (_("Criminal cases"), "cases:list", frozenset({Role.INVESTIGATE, Role.SUPERVISE, Role.PROSECUTE})),
+    (_("Procedural supervision"), "supervision:list", frozenset({Role.SUPERVISE})),
     (_("Appeals"), "appeals:list", frozenset({Role.REGISTER_APPEALS, Role.ANSWER_APPEALS})),
     (_("Call centre"), "contact:workspace", frozenset({Role.OPERATE_CALLS, Role.SUPERVISE_CALLS})),
     (
@@ -68,6 +69,13 @@ NAVIGATION: list[tuple[Any, str, frozenset[str] | Callable[[Any], bool] | None]]
         frozenset({Role.REPORT_SPECIAL, Role.READ_SPECIAL, Role.DUTY_PROSECUTOR}),
     ),
     (_("Duty console"), "special:console", frozenset({Role.DUTY_PROSECUTOR})),
+    (_("State prosecution in court"), "courtwork:list", frozenset({Role.PROSECUTE})),
+    (_("e-Court deliveries"), "gateway:ecourt:list", frozenset({Role.PROSECUTE, Role.SUPERVISE})),
+    (  # the roles the registers allow (eprok/gateway/fixtures/services.json); the page offers each its own
+        _("State registers"),
+        "gateway:registers:browser",
+        frozenset({Role.INVESTIGATE, Role.SUPERVISE, Role.PROSECUTE, Role.REGISTER_MATERIALS}),
+    ),
     (_("Training events"), "training:list", frozenset({Role.ADMINISTER_TRAINING, Role.TEACH_TRAINING})),
     (_("My training"), "training:my", None),
     (_("Thematic plans"), "training:plans", _plans_user),
@@ -112,6 +120,7 @@ NAVIGATION: list[tuple[Any, str, frozenset[str] | Callable[[Any], bool] | None]]
     (_("Criminal Code"), "criminal_code:article_list", None),
     (_("Organisation"), "org:unit_list", None),
     (_("Audit log"), "audit:event_list", frozenset({Role.READ_AUDIT})),
+    (_("e-Government gateway"), "gateway:admin_services", frozenset({Role.ADMINISTER_GATEWAY})),
     (_("Document templates"), "drafting:templates", frozenset({Role.MANAGE_TEMPLATES})),
     # The page itself is for administrators at the root unit (notifications/outbound/access.py).
     (_("Messages to citizens"), "notifications:outbound_list", frozenset({Role.ADMINISTER_USERS})),

@@ -56,7 +56,12 @@ class ProceedingStatus(models.TextChoices):
 # The one table of allowed transitions: status -> statuses a named service may move a proceeding to.
 TRANSITIONS: dict[str, frozenset[str]] = {
     ProceedingStatus.AWAITING: frozenset(
-        {ProceedingStatus.HEARING, ProceedingStatus.DECIDED, ProceedingStatus.RETURNED, ProceedingStatus.CLOSED}
+        {
+            ProceedingStatus.HEARING,
+            ProceedingStatus.DECIDED,
+            ProceedingStatus.RETURNED,
+            ProceedingStatus.CLOSED,
+        }
     ),
     ProceedingStatus.HEARING: frozenset(
         {ProceedingStatus.DECIDED, ProceedingStatus.RETURNED, ProceedingStatus.CLOSED}

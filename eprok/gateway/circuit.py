@@ -21,11 +21,19 @@ def _state(service: RemoteService) -> CircuitState:
     return state
 
 
+def _known_state(service: RemoteService) -> CircuitState | None:
+    """The state row as loaded with the service (`select_related("circuit")`), or read; None: never failed."""
+    try:
+        return service.circuit
+    except CircuitState.DoesNotExist:
+        return None
+
+
 def allow(service: RemoteService, *, now: dt.datetime | None = None) -> bool:
     """True when a call may be tried now (closed circuit, or this caller won the trial of an open one)."""
     now = now or timezone.now()
-    state = _state(service)
-    if state.opened_until is None:
+    state = _known_state(service)
+    if state is None or state.opened_until is None:
         return True
     if now < state.opened_until:
         return False
@@ -37,9 +45,12 @@ def allow(service: RemoteService, *, now: dt.datetime | None = None) -> bool:
 
 
 def record_success(service: RemoteService) -> None:
-    CircuitState.objects.filter(service=service).exclude(failures=0, opened_until=None).update(
-        failures=0, opened_until=None
-    )
+    """A success closes the circuit; nothing is written when it was closed and clean already."""
+    state = _known_state(service)
+    if state is None or (state.failures == 0 and state.opened_until is None):
+        return
+    CircuitState.objects.filter(pk=state.pk).update(failures=0, opened_until=None)
+    state.failures, state.opened_until = 0, None
 
 
 def record_failure(service: RemoteService, *, now: dt.datetime | None = None) -> bool:
@@ -48,10 +59,10 @@ def record_failure(service: RemoteService, *, now: dt.datetime | None = None) ->
     state = _state(service)
     CircuitState.objects.filter(pk=state.pk).update(failures=F("failures") + 1)
     state.refresh_from_db(fields=["failures", "opened_until"])
+    service.circuit = state
     if state.failures >= service.failure_threshold:
-        CircuitState.objects.filter(pk=state.pk).update(
-            opened_until=now + dt.timedelta(seconds=service.cooldown)
-        )
+        state.opened_until = now + dt.timedelta(seconds=service.cooldown)
+        CircuitState.objects.filter(pk=state.pk).update(opened_until=state.opened_until)
         return True
     return False
 

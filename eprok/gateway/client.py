@@ -163,7 +163,8 @@ def _send(
 
 
 def service(code: str) -> RemoteService:
-    found = RemoteService.objects.filter(code=code, is_active=True).first()
+    # One query for the service and its circuit state (absent until the service first fails).
+    found = RemoteService.objects.select_related("circuit").filter(code=code, is_active=True).first()
     if found is None:
         raise UnknownService(_("The gateway service “%(code)s” is not configured.") % {"code": code})
     return found

@@ -73,14 +73,17 @@ def _last_hash() -> str:
 def append(**values: Any) -> Message:
     """Append one message to the chain (joins the caller's transaction, or commits on its own)."""
     values.setdefault("occurred_at", timezone.now())
-    # Microseconds survive both databases; the hashed text must be the stored text.
-    for name in ("error",):
-        values[name] = str(values.get(name) or "")[:500]
-    for name, limit in (("purpose", 500), ("path", 500), ("issue", 100), ("user_id", 64), ("service", 300)):
-        values[name] = str(values.get(name) or "")[:limit]
+    # The hashed text must be the stored text: every text cut to its column (PostgreSQL refuses a longer
+    # one), and the hash computed from the row as built, so the model's defaults (attempt, duration) are in
+    # it. Microseconds survive both databases.
+    for name in HASHED_FIELDS:
+        limit = getattr(Message._meta.get_field(name if name != "actor_id" else "actor"), "max_length", None)
+        if limit and name != "actor_id":
+            values[name] = str(values.get(name) or "")[:limit]
     with transaction.atomic(savepoint=False):
         prev = _last_hash()
-        message = Message(**values, prev_hash=prev, hash=message_hash(prev, values))
+        message = Message(**values, prev_hash=prev)
+        message.hash = message_hash(prev, {name: getattr(message, name) for name in HASHED_FIELDS})
         message.save(force_insert=True)
     return message
 

@@ -100,6 +100,16 @@ def _stem(last_name: str) -> str:
     return name[:-1] if name.endswith(("ova", "eva", "yeva")) else name
 
 
+def _surname(last_name: str, female: bool) -> str:
+    """The family name in the given gender (Məmmədov ↔ Məmmədova; Əlioğlu stays)."""
+    name = last_name.strip()
+    if female and name.endswith(("ov", "ev", "in")):
+        return name + "a"
+    if not female and name.endswith(("ova", "eva", "ina")):
+        return name[:-1]
+    return name
+
+
 def _full_name(last: str, first: str, patronymic: str) -> str:
     return " ".join(part for part in (last, first, patronymic) if part)
 
@@ -194,14 +204,14 @@ def build_dataset(today: dt.date | None = None) -> dict[str, Any]:
         .prefetch_related("addresses")
         .order_by("voen")
     )
-    taken = set(employee_fins) | {p.fin for p in naturals if p.fin}
+    taken: set[str] = {str(fin) for fin in employee_fins} | {str(p.fin) for p in naturals}
     persons: dict[str, dict[str, Any]] = {}
     records: dict[str, dict[str, Any]] = {}
     crossings: dict[str, list[dict[str, Any]]] = {}
     vehicles: list[dict[str, Any]] = []
     properties: list[dict[str, Any]] = []
     plates: set[str] = set()
-    address_rank = {AddressKind.REGISTRATION: 0, AddressKind.RESIDENCE: 1}
+    address_rank: dict[str, int] = {AddressKind.REGISTRATION.value: 0, AddressKind.RESIDENCE.value: 1}
 
     for person in naturals:
         fin = str(person.fin)
@@ -313,8 +323,7 @@ def build_dataset(today: dt.date | None = None) -> dict[str, Any]:
             continue
         female = record["sex"] == "male"
         spouse_fin = _fin_from(rng, taken)
-        stem = _stem(person.last_name) or "məmmədov"
-        last = stem.capitalize() + ("a" if female else "")
+        last = _surname(person.last_name or "Məmmədov", female)
         first = rng.choice(FEMALE_NAMES if female else MALE_NAMES)
         patronymic = f"{rng.choice(MALE_NAMES)} {'qızı' if female else 'oğlu'}"
         birth = person.birth_date + dt.timedelta(days=rng.randint(-6 * 365, 6 * 365))

@@ -8,3 +8,11 @@ class SupervisionConfig(AppConfig):
     name = "eprok.supervision"
     label = "supervision"
     verbose_name = _("Procedural supervision")
+
+    def ready(self) -> None:
+        from eprok.core.calendar.tracking import register_recomputer
+        from eprok.supervision import explain, labels, services
+
+        labels.register()
+        explain.register()
+        register_recomputer("supervision.supervisedcase", services.recompute_open)

@@ -9,11 +9,20 @@ from django.core.exceptions import FieldDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
+from eprok.gateway.selectors_registers import browser_url
+
 from .. import selectors, services
 from ..labels import ACTION_LABELS
 from ..links import tab_url
 from ..models import Case
 from ._common import cases_view, render_page
+
+
+def court_panel(user: Any, case: Case) -> Any:
+    """The "Court" panel (state prosecution in court) of a case that is or was in court."""
+    from eprok.courtwork.links import court_panel as panel
+
+    return panel(user, case)
 
 
 def _tab_labels() -> list[tuple[str, Any]]:
@@ -84,6 +93,8 @@ def _context(request: HttpRequest, card: selectors.CaseCard, *, fragment: bool =
         **data,
         "is_open": case.is_open,
         "fragment": fragment,
+        "registers_url": None if fragment else browser_url(user=request.user, subject=case),
+        "court": None if fragment else court_panel(request.user, case),
     }
 
 

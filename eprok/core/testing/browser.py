@@ -11,6 +11,9 @@ once the structure is seeded, the journeys' employees (CASEWORK_EMPLOYEES), each
 and TOTP secret of their own. Its socket is bound here and handed over by file descriptor, so
 requests simply queue until the worker is up: no port race, no sleeps. A task worker (`db_worker`)
 runs next to it on the same database, so queued tasks (e.g. special reports' delivery) are done.
+The state registers and the e-Court (simulators/xroad.py) run next to them, each on a socket bound here
+and handed over with --fd: the registers over eprok.gateway.testing.SIM_DATASET, the e-Court calling the
+server back with a hearing one second after it accepts an indictment.
 """
 
 from __future__ import annotations
@@ -63,6 +66,9 @@ CASEWORK_EMPLOYEES: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
     # office (no role needed to study).
     "training_admin": ("e2e.training", "Əliyeva", "Səbinə", ("administer_training:training-centre",)),
     "listener": ("e2e.listener", "Hüseynov", "Orxan", (f"register_appeals:{CASEWORK_UNIT}",)),
+    # The gateway journey: the state prosecutor who takes the case to court (the investigator looks the
+    # accused up in the state registers; the supervisor approves the indictment).
+    "prosecutor": ("e2e.prosecutor", "Abbasov", "Kamran", (f"prosecute:{CASEWORK_UNIT}",)),
 }
 
 
@@ -84,6 +90,8 @@ class E2EServer:
     users: dict[str, E2EUser] = field(default_factory=dict)
     # The environment of the server's manage.py (its database), for journeys that prepare data.
     env: dict[str, str] = field(default_factory=dict)
+    # The X-Road simulators' base URLs ("registers", "ecourt"), e.g. for their /_control pages.
+    xroad: dict[str, str] = field(default_factory=dict)
 
 
 def _require_browser() -> None:
@@ -216,6 +224,51 @@ def my_work_url() -> re.Pattern[str]:
     return re.compile(r"^https?://[^/]+" + re.escape(reverse("core:my_work")) + "$")
 
 
+def _start_xroad_simulators(workdir: Path, *, eprok_url: str) -> dict[str, Any]:
+    """The registers over SIM_DATASET and the e-Court calling `eprok_url` back (a hearing 1 s after an
+    indictment), each on a socket bound here and inherited with --fd; both answer /health on return."""
+    import json
+
+    from eprok.gateway.testing import ECOURT_MEMBERS, REGISTER_MEMBERS, SIM_DATASET, start_simulator
+
+    data = workdir / "registers.json"
+    data.write_text(json.dumps(SIM_DATASET, ensure_ascii=False), encoding="utf-8")
+    sims: dict[str, Any] = {}
+    try:
+        sims["registers"] = start_simulator(
+            ["--serve", "registers", "--data", str(data)], workdir / "xroad-registers.log", REGISTER_MEMBERS
+        )
+        sims["ecourt"] = start_simulator(
+            ["--serve", "ecourt", "--eprok-url", eprok_url, "--auto-hearing-after", "1"],
+            workdir / "xroad-ecourt.log",
+            ECOURT_MEMBERS,
+        )
+    except BaseException:
+        _stop_xroad_simulators(sims)
+        raise
+    return sims
+
+
+def _xroad_env(sims: dict[str, Any]) -> dict[str, str]:
+    """The gateway's settings for the server and the worker: every provider at its simulator, no backoff."""
+    import json
+
+    members = {member: sim.url for sim in sims.values() for member in sim.members}
+    return {
+        "EPROK_XROAD_URL": sims["registers"].url,
+        "EPROK_XROAD_MEMBER_URLS": json.dumps(members),
+        "EPROK_XROAD_BACKOFF": "0",
+    }
+
+
+def _stop_xroad_simulators(sims: dict[str, Any]) -> None:
+    from eprok.gateway.testing import stop_simulator
+
+    for sim in sims.values():
+        if sim.process.poll() is None:
+            stop_simulator(sim)
+
+
 @pytest.fixture(scope="session")
 def e2e_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[E2EServer]:
     _require_browser()
@@ -249,45 +302,53 @@ def e2e_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[E2EServer]:
     listener.listen(64)
     listener.set_inheritable(True)
     port = listener.getsockname()[1]
-    log = (workdir / "gunicorn.log").open("w")
-    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
-    process = subprocess.Popen(  # noqa: S603 (fixed arguments)
-        [
-            gunicorn,
-            "config.wsgi:application",
-            "--bind",
-            f"fd://{listener.fileno()}",
-            "--workers",
-            "1",
-            "--threads",
-            "4",
-            "--timeout",
-            "120",
-        ],
-        cwd=settings.BASE_DIR,
-        env=env,
-        pass_fds=(listener.fileno(),),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    # The task worker next to it, as in production (e.g. the special reports' delivery to the duty console).
-    worker_log = (workdir / "db_worker.log").open("w")
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "manage.py",
-            "db_worker",
-            "--interval",
-            "0.2",
-            "--no-startup-delay",
-            "--no-reload",
-        ],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=worker_log,
-        stderr=subprocess.STDOUT,
-    )
     url = f"http://127.0.0.1:{port}"
+    # The registers and the e-Court, before the server: its environment names them.
+    sims = _start_xroad_simulators(workdir, eprok_url=url)
+    env.update(_xroad_env(sims))
+    try:
+        log = (workdir / "gunicorn.log").open("w")
+        gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+        process = subprocess.Popen(  # noqa: S603 (fixed arguments)
+            [
+                gunicorn,
+                "config.wsgi:application",
+                "--bind",
+                f"fd://{listener.fileno()}",
+                "--workers",
+                "1",
+                "--threads",
+                "4",
+                "--timeout",
+                "120",
+            ],
+            cwd=settings.BASE_DIR,
+            env=env,
+            pass_fds=(listener.fileno(),),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        # The task worker next to it, as in production (e.g. the special reports' delivery to the duty
+        # console, the e-Court deliveries).
+        worker_log = (workdir / "db_worker.log").open("w")
+        worker = subprocess.Popen(
+            [
+                sys.executable,
+                "manage.py",
+                "db_worker",
+                "--interval",
+                "0.2",
+                "--no-startup-delay",
+                "--no-reload",
+            ],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=worker_log,
+            stderr=subprocess.STDOUT,
+        )
+    except BaseException:
+        _stop_xroad_simulators(sims)
+        raise
     try:
         try:
             with urllib.request.urlopen(f"{url}/healthz", timeout=120) as response:  # noqa: S310
@@ -301,7 +362,13 @@ def e2e_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[E2EServer]:
                 f"the e2e server did not start: {exc}\n{(workdir / 'gunicorn.log').read_text()}"
             ) from exc
         yield E2EServer(
-            url=url, username=username, password=password, totp_secret=secret, users=users, env=env
+            url=url,
+            username=username,
+            password=password,
+            totp_secret=secret,
+            users=users,
+            env=env,
+            xroad={name: sim.url for name, sim in sims.items()},
         )
     finally:
         for child in (process, worker):
@@ -311,6 +378,7 @@ def e2e_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[E2EServer]:
                     child.wait(timeout=30)
                 except subprocess.TimeoutExpired:
                     child.kill()
+        _stop_xroad_simulators(sims)
         listener.close()
         log.close()
         worker_log.close()

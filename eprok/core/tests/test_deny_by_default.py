@@ -47,6 +47,12 @@ PUBLIC = {
     "portal_verify_code",
     "portal_verify_crl",
     "signing_public_verify",  # the same through the API: GET /api/v1/signing/public/verify/{code}
+    # The state prosecutor's hearings as iCalendar for a calendar program (eprok/courtwork): no session, the
+    # secret token in the address is the key; an unknown token is 404 (eprok/courtwork/tests/test_ical.py).
+    "calendar_feed",
+    # eprok's inbound X-Road services (eprok/gateway/inbound.py): called by the security server, not by a
+    # person; only members on the allow-list are served, anyone else gets 403 (gateway/tests/test_inbound.py).
+    "xroad_inbound",
 }
 
 
@@ -92,10 +98,20 @@ def keys(personas):
         "invitation_id": "1",
         "fmt": "xlsx",
         "table": "events",
+        # Issue 8: register look-ups by key (one or several joined by dots), supervised cases' acts and
+        # violations by id.
+        "lookup_id": "0" * 32,
+        "act_id": "1",
+        "violation_id": "1",
     }
 
 
 def _fill(route: str, keys: dict[str, str]) -> str:
+    if "^(?P<" in route:  # a regular-expression route: its one named group, then the literal tail
+        # (the register browser's look-up keys: 32 hex digits, several joined by dots)
+        prefix, rest = route.split("^", 1)
+        assert re.match(r"\(\?P<keys?>", rest), route
+        return "/" + prefix + "0" * 32 + rest.rstrip("$")[rest.rstrip("$").rfind(")") + 1 :]
     path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: keys[m.group(1)], route)
     return "/" + path.replace("^.*$", "no-such-operation")
 

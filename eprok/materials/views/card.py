@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from eprok.core.context_processors import safe_reverse
+from eprok.gateway.selectors_registers import browser_url
 from eprok.materials import access, selectors, services, terms
 from eprok.materials.models import (
     INDEPENDENT_ACTION_KINDS,
@@ -132,6 +133,7 @@ def _card_context(request: HttpRequest, material: Material) -> dict[str, Any]:
             f"{audit_url}?{urlencode({'target_id': str(material.public_id)})}" if audit_url else None
         ),
         "today": timezone.localdate(),
+        "registers_url": browser_url(user=user, subject=material),
     }
 
 

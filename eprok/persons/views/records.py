@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from eprok.core.errors import ApplicationError, NotFound
+from eprok.gateway import selectors_registers as gateway_registers
 from eprok.persons import access, selectors, services
 from eprok.persons.forms import (
     PERSON_FORMS,
@@ -171,6 +172,8 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
         roles=selectors.person_roles(user=request.user, person=person),
         merges=selectors.merge_history(person=person),
         candidates=selectors.duplicate_candidates(person=person, user=request.user),
+        register_copies=gateway_registers.confirmed_copies(person=person),
+        registers_url=gateway_registers.browser_url(user=request.user, subject=person),
     )
     return render_page(request, "persons/detail.html", context)
 

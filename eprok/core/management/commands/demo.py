@@ -58,6 +58,12 @@ class Command(BaseCommand):
             from eprok.special.seeding import seed_special
 
             special = seed_special()
+            from eprok.supervision.seeding import seed_supervision
+
+            supervision = seed_supervision()
+            from eprok.courtwork.seeding import seed_courtwork
+
+            courtwork = seed_courtwork()
             from eprok.training.seeding import seed_training
 
             training = seed_training()
@@ -82,6 +88,14 @@ class Command(BaseCommand):
         self.stdout.write(
             f"seeded: special reports +{special.reports} (follow-ups +{special.follow_ups}, "
             f"closed +{special.closed}); the duty console is /special/console/ (login novbetci)"
+        )
+        self.stdout.write(
+            f"seeded: supervised cases +{supervision.cases} (acts +{supervision.acts}, violations "
+            f"+{supervision.violations}); /supervision/ (logins prokuror, nezaretci)"
+        )
+        self.stdout.write(
+            f"seeded: court proceedings +{courtwork.proceedings} (hearings +{courtwork.hearings}, decisions "
+            f"+{courtwork.decisions}); /courtwork/ (login ittiham)"
         )
         self.stdout.write(
             f"seeded: training events +{training.events} (held +{training.held}, evaluations "
@@ -122,6 +136,7 @@ class Command(BaseCommand):
             return
         if not options["no_simulators"]:
             self._start_zoom_simulator()  # first: the worker and the server read its address
+            self._start_xroad_simulators(url)
         # The worker runs the background tasks: special reports' delivery to the duty console, OCR, ...
         self._start_worker()
         if not options["no_simulators"]:
@@ -188,6 +203,36 @@ class Command(BaseCommand):
         subprocess.Popen(argv, cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
         self.stdout.write(
             "The 961 simulator rings the operators' workspace every 3 minutes (var/demo-pbx.log)."
+        )
+
+    def _start_xroad_simulators(self, url: str) -> None:
+        """The state registers and the e-Court behind the gateway (simulators/xroad.py), on the third and
+        fourth simulator ports where EPROK_XROAD_URL and EPROK_XROAD_MEMBER_URLS point by default: the
+        registers answer from a dataset written from the demo's persons; the e-Court schedules a hearing
+        20 seconds after it accepts an indictment and sends it to this server (var/demo-xroad-*.log)."""
+        import subprocess
+
+        from django.conf import settings
+
+        from eprok.gateway.sim_data import write_dataset
+
+        log_dir = settings.BASE_DIR / "var"
+        log_dir.mkdir(exist_ok=True)
+        dataset = log_dir / "registers.json"
+        write_dataset(dataset)
+        host, base = settings.DEMO_HOST, settings.SIMULATOR_BASE_PORT
+        for serve, port, extra in (
+            ("registers", base + 2, ["--data", str(dataset)]),
+            ("ecourt", base + 3, ["--eprok-url", url.rstrip("/"), "--auto-hearing-after", "20"]),
+        ):
+            log = (log_dir / f"demo-xroad-{serve}.log").open("a")
+            argv = [sys.executable, "-m", "simulators.xroad", "--serve", serve, "--host", host]
+            argv += ["--port", str(port), *extra]
+            subprocess.Popen(argv, cwd=settings.BASE_DIR, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+        self.stdout.write(
+            f"The state registers answer at http://{host}:{base + 2} and the e-Court at "
+            f"http://{host}:{base + 3} (simulators/xroad.py; var/demo-xroad-*.log): look up any demo "
+            "person's FIN at /gateway/registers/."
         )
 
     def _start_zoom_simulator(self) -> None:

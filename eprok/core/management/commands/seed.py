@@ -79,6 +79,19 @@ class Command(BaseCommand):
             with work_context(WorkContext(source="cli")):
                 special = seed_special()
             self.stdout.write(f"special reports: +{special.reports}, follow-ups +{special.follow_ups}")
+            from eprok.supervision.seeding import seed_supervision
+
+            with work_context(WorkContext(source="cli")):
+                supervision = seed_supervision()
+            self.stdout.write(
+                f"supervision: cases +{supervision.cases}, acts +{supervision.acts}, "
+                f"violations +{supervision.violations}"
+            )
+            from eprok.courtwork.seeding import seed_courtwork
+
+            with work_context(WorkContext(source="cli")):
+                courtwork = seed_courtwork()
+            self.stdout.write(f"court proceedings: +{courtwork.proceedings}, hearings +{courtwork.hearings}")
             from eprok.training.seeding import seed_training
 
             with work_context(WorkContext(source="cli")):

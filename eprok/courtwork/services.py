@@ -685,8 +685,22 @@ def _return_owner(actor: Any, proceeding: Proceeding, decision: Decision) -> Non
     """A case returned for additional investigation reopens through the cases service (CPC art. 297)."""
     case = proceeding.case
     if case is None:
-        # TODO(lead): a supervised case returned by the court goes back to investigation through the
-        # supervision app's service once it has one; until then its prosecutor records it there by hand.
+        from eprok.supervision import access as supervision_access
+        from eprok.supervision.services import supervised_return_from_court
+
+        supervised = proceeding.supervised
+        assert supervised is not None  # the proceeding has exactly one owner
+        with translation.override("az"):
+            text = str(
+                _("The court returned the case for additional investigation (%(court)s, %(date)s).")
+            ) % {
+                "court": proceeding.court.name_az,
+                "date": decision.decided_on.strftime("%d.%m.%Y"),
+            }
+        may_act = actor is not None and supervision_access.can_act(actor, supervised)
+        supervised_return_from_court(
+            case=supervised, grounds=(decision.text or text)[:20_000], actor=actor if may_act else None
+        )
         return
     from eprok.cases import access as cases_access
     from eprok.cases.services import case_reopen

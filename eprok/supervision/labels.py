@@ -16,6 +16,7 @@ ACTION_LABELS: dict[str, Any] = {
     "supervision.case.supervisor_assigned": _("Supervising prosecutor named"),
     "supervision.case.suspended": _("Investigation suspended"),
     "supervision.case.resumed": _("Investigation resumed"),
+    "supervision.case.returned_by_court": _("Returned by the court for additional investigation"),
     "supervision.case.term_extended": _("Investigation term extended"),
     "supervision.case.terminated": _("Supervised case terminated"),
     "supervision.case.indictment_received": _("Indictment received by the prosecutor"),

@@ -829,6 +829,25 @@ def indictment_return(
     return case
 
 
+def supervised_return_from_court(*, case: SupervisedCase, grounds: str, actor: Any = None) -> SupervisedCase:
+    """The court returned the case for additional investigation (CPC art. 297): it is under investigation
+    again. Called by the court work app when it records the court's decision; `actor` is the employee who
+    recorded it when they may act on the supervised case, else None (the court's own message)."""
+    grounds = _text(grounds, "grounds", _("Give the ground of the return."))
+    with transaction.atomic():
+        case = _locked(case, None)
+        if case.status == SupervisedStatus.INVESTIGATION:
+            return case  # recorded already (a repeated message of the court)
+        before = snapshot(case)
+        _move(case, SupervisedStatus.INVESTIGATION)
+        case.closed_at = None
+        case.indictment_received_at = None
+        _save(case, "status", "closed_at", "indictment_received_at")
+        _audit(actor, "case.returned_by_court", case, before, reason=grounds)
+        refresh_terms(case)
+    return case
+
+
 # --- the prosecutor's acts and the body's answers --------------------------------------------------------
 
 

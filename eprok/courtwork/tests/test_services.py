@@ -695,3 +695,37 @@ def test_a_supervised_case_sent_to_court_is_announced_to_the_prosecutors_of_its_
     assert told == {"investigator", "superior"}
     assert Notification.objects.filter(url=f"/courtwork/open/supervised/{supervised.public_id}/").count() == 2
     assert not Proceeding.objects.exists()  # the prosecutor names the court: nothing is opened by itself
+
+
+def test_a_return_puts_a_supervised_case_under_investigation_again(personas, frozen, court, audit_events):
+    from eprok.supervision.models import InvestigatingBody, SupervisedCase, SupervisedStatus
+
+    body = InvestigatingBody.objects.create(code="police-nesimi", kind="police", name_az="Nəsimi RPİ")
+    supervised = SupervisedCase.objects.create(
+        number="2026-0555",
+        body=body,
+        investigator_name="Hüseynov Anar",
+        unit=personas.unit,
+        opened_on=D(2025, 12, 1),
+        summary="Dələduzluq",
+        articles="178.1",
+        status=SupervisedStatus.SENT_TO_COURT,
+    )
+    proceeding = services.proceeding_open(
+        actor=personas.investigator, supervised=supervised, court=court, sent_on=SENT_ON
+    )
+    services.decision_from_court(
+        proceeding=proceeding,
+        external_id="EC-R-1",
+        instance=Instance.FIRST,
+        kind=DecisionKind.RETURN,
+        decided_on=D(2026, 2, 4),
+        sentence="",
+        text="",
+    )
+    supervised.refresh_from_db()
+    assert supervised.status == SupervisedStatus.INVESTIGATION
+    assert supervised.closed_at is None
+    assert fresh(proceeding).status == ProceedingStatus.RETURNED
+    (event,) = audit_events("supervision.case.returned_by_court")
+    assert event.actor_id is None

@@ -182,13 +182,14 @@ def test_the_accused_is_confirmed_by_the_registers_and_the_court_schedules_the_h
     expect(addresses).not_to_contain_text(REGISTERED["address"]["text"])
 
     # --- Looks the person up in the state registers, with a purpose. ----------------------------------
-    work.get_by_role("link", name=t("Look up in state registers"), exact=True).click()
+    work.locator("main").get_by_role("link", name=t("Look up in state registers"), exact=True).click()
     expect(work).to_have_url(re.compile(re.escape(reverse("gateway:registers:browser")) + r"\?"))
     expect(work.get_by_label(t("FIN, VÖEN, plate or VIN"), exact=True)).to_have_value(FIN)
     expect(work.get_by_label(t("Population register"))).to_be_checked()
     work.get_by_label(t("Purpose of the look-up"), exact=True).fill(PURPOSE)
     work.get_by_label(optional("Case or report number"), exact=True).fill(number)
-    work.get_by_role("button", name=t("Look up"), exact=True).click()
+    # (Scoped to the page's form: the header's search button may carry the same word.)
+    work.locator("main form").get_by_role("button", name=t("Look up"), exact=True).click()
     expect(work.get_by_role("heading", level=1)).to_have_text(t("Answers of the state registers"))
     expect(fact(work, t("Purpose"))).to_have_text(PURPOSE)
 

@@ -232,22 +232,26 @@ def ecourt_can_see_register(user: Any) -> bool:
 
 
 def deliveries_visible_to(user: Any) -> QuerySet[Any]:
-    """Deliveries of the units where the user prosecutes or supervises, and those of their own cases."""
+    """Deliveries the user sent and those whose owner the user sees (the rule of `ecourt_can_view`).
+
+    From the owners' own visibility, not the delivery's unit: "State prosecution in court" opens a case
+    of the service only once it is sent to court, so a motion on a case under investigation stays with
+    the case's team and supervisors.
+    """
     from django.db.models import Q
 
+    from eprok.cases import access as cases_access
+    from eprok.courtwork import access as courtwork_access
     from eprok.gateway.models import CourtDelivery
-    from eprok.org.grants import unit_scope
-    from eprok.org.roles import Role
+    from eprok.supervision import access as supervision_access
 
     if not _ecourt_signed_in(user):
         return CourtDelivery.objects.none()
     return CourtDelivery.objects.filter(
         Q(sent_by_id=user.pk)
-        | Q(proceeding__prosecutor_id=user.pk)
-        | Q(case__supervisor_id=user.pk)
-        | Q(supervised__supervisor_id=user.pk)
-        | unit_scope(user, Role.PROSECUTE)
-        | unit_scope(user, Role.SUPERVISE)
+        | Q(case__in=cases_access.visible_to(user).values("pk"))
+        | Q(supervised__in=supervision_access.visible_to(user).values("pk"))
+        | Q(proceeding__in=courtwork_access.visible_to(user).values("pk"))
     )
 
 

@@ -11,10 +11,12 @@ it after commit.
 
 `delivery_send` calls the e-Court outside any transaction, with the same X-Road-Id on every attempt (the
 court answers a repeated id with its first answer, so a retry never files twice). A conditional update
-claims the delivery first, so two workers never send it at once. An answer 202 is the court's
-acknowledgement (its reference and time); an unavailable gateway leaves the delivery queued with its next
-attempt after 1, 2, 4 … 60 minutes and, after MAX_ATTEMPTS, marks it failed (visible, "retry now"); a
-refusal (4xx) marks it rejected with the court's error (the prosecutor corrects it and sends a new one).
+claims the delivery first, so two workers never send it at once; the claim is a lease (its next attempt
+pushed SEND_LEASE ahead), and "retry now" leaves a delivery alone while that lease may run. An answer 202
+is the court's acknowledgement (its reference and time); an unavailable gateway leaves the delivery queued
+with its next attempt after 1, 2, 4 … 60 minutes and, after MAX_ATTEMPTS, marks it failed (visible, "retry
+now"); a refusal (4xx) marks it rejected with the court's error (the prosecutor corrects it and sends a new
+one).
 `deliveries_sweep` (manage.py gateway_sweep) sends whatever is due. Every status change is audited.
 """
 
@@ -235,19 +237,43 @@ def queue_send(delivery_pk: int) -> None:
         logger.exception("could not queue e-Court delivery %s; the sweep will send it", delivery_pk)
 
 
+def may_be_sending(delivery: CourtDelivery, now: dt.datetime | None = None) -> bool:
+    """Whether a worker may hold the delivery's lease (`_claim`): queued, its next attempt at most
+    SEND_LEASE ahead. A wait of the backoff that short looks the same; it is due within minutes anyway."""
+    if delivery.status != DeliveryStatus.QUEUED or delivery.next_attempt_at is None:
+        return False
+    now = now or timezone.now()
+    return now < delivery.next_attempt_at <= now + SEND_LEASE
+
+
+def retry_possible(delivery: CourtDelivery, now: dt.datetime | None = None) -> bool:
+    """ "Retry now" applies: a failed delivery, or a queued one waiting for its next attempt (not leased)."""
+    if delivery.status == DeliveryStatus.FAILED:
+        return True
+    return delivery.status == DeliveryStatus.QUEUED and not may_be_sending(delivery, now)
+
+
 def delivery_retry(*, actor: Any, delivery: CourtDelivery) -> CourtDelivery:
-    """ "Retry now": a failed delivery back in the queue (attempts from zero), or a queued one due now."""
+    """ "Retry now": a failed delivery back in the queue (attempts from zero), or a queued one due now.
+
+    A queued delivery a worker may be sending (its lease) is left alone: due now, a second worker would
+    send it while the first is still waiting for the court's answer."""
     if not access.ecourt_can_retry(actor, delivery):
         access.deny_delivery(actor, delivery, action="retry")
     with transaction.atomic():
         locked = CourtDelivery.objects.select_for_update(of=("self",)).get(pk=delivery.pk)
         if locked.status not in (DeliveryStatus.FAILED, DeliveryStatus.QUEUED):
             raise Conflict(_("Only a failed or queued delivery is sent again."), code="not_retryable")
+        now = timezone.now()
+        if may_be_sending(locked, now):
+            raise Conflict(
+                _("The delivery is being sent or will be tried again within minutes."), code="being_sent"
+            )
         before = locked.status
         locked.status = DeliveryStatus.QUEUED
         if before == DeliveryStatus.FAILED:
             locked.attempts = 0
-        locked.next_attempt_at = timezone.now()
+        locked.next_attempt_at = now
         locked.save(update_fields=["status", "attempts", "next_attempt_at", "updated_at"])
         audit_record(
             actor=actor,
@@ -269,10 +295,11 @@ def backoff(attempts: int) -> dt.timedelta:
 
 
 def _claim(delivery_pk: int, now: dt.datetime) -> bool:
-    """Take the delivery for this worker: due and queued; another worker's claim is seen as not due."""
+    """Take the delivery for this worker: due (at `now`) and queued; another worker's claim is seen as not
+    due. The lease runs from the moment of the claim, not from `now` (a sweep's start, minutes ago)."""
     due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
     claimed = CourtDelivery.objects.filter(due, pk=delivery_pk, status=DeliveryStatus.QUEUED).update(
-        next_attempt_at=now + SEND_LEASE
+        next_attempt_at=max(now, timezone.now()) + SEND_LEASE
     )
     return claimed == 1
 
@@ -340,6 +367,22 @@ def _locked_queued(delivery_pk: int) -> CourtDelivery | None:
     return locked if locked.status == DeliveryStatus.QUEUED else None
 
 
+def _received_at(delivery: CourtDelivery, value: Any) -> dt.datetime | None:
+    """The court's time of receipt; None (the time of the answer is used) when missing or not a time."""
+    if not value:
+        return None
+    try:
+        received = parse_datetime(str(value))
+    except ValueError:  # well-formed but impossible, e.g. 30 February
+        received = None
+    if received is None:
+        logger.warning("delivery %s: the court's received_at %r is not a time", delivery.pk, value)
+        return None
+    if timezone.is_naive(received):
+        received = timezone.make_aware(received)
+    return received
+
+
 def _record_answer(delivery_pk: int, reply: Any) -> CourtDelivery:
     data = reply.data if isinstance(reply.data, dict) else {}
     now = timezone.now()
@@ -349,7 +392,7 @@ def _record_answer(delivery_pk: int, reply: Any) -> CourtDelivery:
             return CourtDelivery.objects.get(pk=delivery_pk)
         before = delivery.status
         reference = str(data.get("court_reference") or "")[:100]
-        received = parse_datetime(str(data.get("received_at") or "")) if data.get("received_at") else None
+        received = _received_at(delivery, data.get("received_at"))
         delivery.attempts += 1
         delivery.request_hash = reply.message.request_hash
         delivery.delivered_at = now
@@ -485,11 +528,16 @@ def deliveries_due(*, now: dt.datetime | None = None) -> QuerySet[CourtDelivery]
 
 
 def deliveries_sweep(*, now: dt.datetime | None = None, limit: int = 200) -> dict[str, int]:
-    """Send every queued delivery that is due (manage.py gateway_sweep); returns the statuses reached."""
+    """Send every queued delivery that is due (manage.py gateway_sweep); returns the statuses reached
+    ("error" for a delivery whose attempt raised: logged, and the others are still sent)."""
     counts: dict[str, int] = {}
     for pk in list(deliveries_due(now=now).values_list("pk", flat=True)[:limit]):
-        delivery = delivery_send(CourtDelivery(pk=pk), now=now)
-        counts[delivery.status] = counts.get(delivery.status, 0) + 1
+        try:
+            status = delivery_send(CourtDelivery(pk=pk), now=now).status
+        except Exception:  # one delivery's bug does not hold up the others; its lease brings it back
+            logger.exception("e-Court delivery %s: the sweep could not send it", pk)
+            status = "error"
+        counts[status] = counts.get(status, 0) + 1
     return counts
 
 

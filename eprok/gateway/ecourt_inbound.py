@@ -98,7 +98,10 @@ def find_proceeding(*, court_reference: str, case_number: str) -> Any:
 
 
 def _moment(value: Any, field: str) -> dt.datetime:
-    moment = parse_datetime(value) if isinstance(value, str) else None
+    try:
+        moment = parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:  # well-formed but impossible, e.g. 30 February
+        moment = None
     if moment is None or moment.tzinfo is None:
         raise _invalid(
             field, _("A date and time in ISO 8601 with the offset, e.g. 2026-12-01T10:00:00+04:00.")

@@ -12,8 +12,9 @@ The endpoint (`/xroad/r1/{provider}/{service}{path}`) answers only as eprok's ow
 (EPROK_XROAD_INBOUND_TOKEN), the X-Road headers, the allow-list (`InboundPermission`) and the body (JSON, at
 most 5 MB), then runs the handler and appends the message to the log in ONE transaction, so an effect never
 exists without its log row and a rolled-back effect leaves only the failure in the log. A repeated X-Road-Id
-of the same client whose first message was processed gets the first answer again without a second effect
-(the unique constraint `message_inbound_once` settles two concurrent deliveries). Every answer carries
+of the same client whose first message was processed gets the first answer again, from the log, without a
+second effect (the unique constraint `message_inbound_once` settles two concurrent deliveries); a field the
+service marks secret is not in the log and is answered as null, with "repeated": true. Every answer carries
 X-Road-Id, X-Road-Client, X-Road-Service and X-Road-Request-Hash over the request as received; a refusal
 also carries X-Road-Error and a JSON body {"type", "message", "detail"}.
 
@@ -87,8 +88,8 @@ class InboundService:
     code: str
     handler: Handler
     methods: tuple[str, ...] = ("POST",)
-    # Fields of the answer the message log must not keep; a repeat of such a message runs the (idempotent)
-    # handler again for fresh values instead of replaying the logged answer.
+    # Fields of the answer the message log must not keep; a repeat of such a message answers them as null
+    # (with "repeated": true) and does not run the handler again.
     secret: tuple[str, ...] = ()
 
 
@@ -259,35 +260,26 @@ def _first(exchange: _Exchange) -> Message | None:
     )
 
 
-def _replay(
-    exchange: _Exchange, first: Message, inbound: InboundService, request: InboundRequest
-) -> HttpResponse:
-    """The answer to a repeated message: the first answer again, logged as a duplicate."""
-    if inbound.secret:
-        # The logged answer lacks the secret fields: ask the idempotent handler again for them.
-        with transaction.atomic():
-            answer = inbound.handler(request)
-            raw = _encode(answer)
-            _log(
-                exchange,
-                status=first.status_code or 200,
-                outcome=Outcome.DUPLICATE,
-                answer=raw,
-                logged_answer=_encode(_masked(answer, inbound.secret)),
-                error=f"repeat of message {first.pk}",
-            )
-        data = answer
-    else:
-        data = json.loads(first.response_body or "{}")
-        raw = _encode(data)
-        with transaction.atomic():
-            _log(
-                exchange,
-                status=first.status_code or 200,
-                outcome=Outcome.DUPLICATE,
-                answer=raw,
-                error=f"repeat of message {first.pk}",
-            )
+def _replay(exchange: _Exchange, first: Message, inbound: InboundService) -> HttpResponse:
+    """The answer to a repeated message: the first answer again, from the log, logged as a duplicate.
+
+    The handler is never run again. The log does not keep a service's secret fields, so a repeat of such a
+    message answers them as null and adds "repeated": true; the secret stays with whoever got the first
+    answer (a second call of the handler would issue a new one and take the first caller's away).
+    """
+    data = json.loads(first.response_body or "{}")
+    if inbound.secret and isinstance(data, dict):
+        data = {key: (None if key in inbound.secret else value) for key, value in data.items()}
+        data["repeated"] = True
+    raw = _encode(data)
+    with transaction.atomic():
+        _log(
+            exchange,
+            status=first.status_code or 200,
+            outcome=Outcome.DUPLICATE,
+            answer=raw,
+            error=f"repeat of message {first.pk}",
+        )
     return _response(exchange, first.status_code or 200, data)
 
 
@@ -387,7 +379,7 @@ def serve(request: HttpRequest, *, provider_id: str, service: str, rest: str) ->
     try:
         first = _first(exchange)
         if first is not None:
-            return _replay(exchange, first, inbound, inbound_request)
+            return _replay(exchange, first, inbound)
         with transaction.atomic():
             answer = inbound.handler(inbound_request)
             raw = _encode(answer)
@@ -409,7 +401,7 @@ def serve(request: HttpRequest, *, provider_id: str, service: str, rest: str) ->
         first = _first(exchange)
         if first is not None:
             try:
-                return _replay(exchange, first, inbound, inbound_request)
+                return _replay(exchange, first, inbound)
             except Exception:  # answered below like any failure
                 logger.exception("inbound %s: replay failed", service)
         else:

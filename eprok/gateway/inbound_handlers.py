@@ -2,7 +2,9 @@
 
 - `portal-appeals-v1` POST /appeals: a citizen's appeal from the e-Government portal, registered by the portal
   intake (`eprok.portal.services.portal_appeal_submit`) with the X-Road-Id as its submission id; the answer
-  carries the register number and the access code (`receipt`), which the message log does not keep.
+  carries the register number and the access code (`receipt`), which the message log does not keep. A
+  repeated X-Road-Id does not reach the handler: the endpoint answers from the log with "receipt": null and
+  "repeated": true, and the code of the first answer stays the one that works.
 - `supervised-cases-v1` POST /cases: a case an investigating body sends under the prosecutor's supervision
   (`eprok.supervision.services.supervised_receive`); the body is the one whose gateway member is the caller.
 
@@ -55,7 +57,8 @@ def _submission_id(request: InboundRequest) -> str:
 @provider("portal-appeals-v1", secret=("receipt",))
 def portal_appeal_received(request: InboundRequest) -> dict[str, Any]:
     """{kind, text, applicant: {last_name, first_name, patronymic, fin, address, email, phone}, topic,
-    language, notify_email, notify_sms} → {status, number, receipt}."""
+    language, notify_email, notify_sms} → {status, number, receipt}; called once per message (a repeat is
+    answered from the log, so no second code replaces the first)."""
     from eprok.appeals.models import AppealKind, AppealTopic
     from eprok.appeals.services import ApplicantData
     from eprok.portal.services import portal_appeal_submit

@@ -20,7 +20,6 @@ from eprok.core.errors import ApplicationError, form_apply_error
 from . import access, ecourt
 from .ecourt_package import owner_documents
 from .forms_ecourt import DeliveryFilterForm, DeliveryForm
-from .models import DeliveryStatus
 
 HELP = {"help_page": "ecourt"}
 PAGE_SIZE = 50
@@ -168,8 +167,7 @@ def ecourt_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             **HELP,
             "delivery": delivery,
             "files": (delivery.manifest or {}).get("files", []),
-            "can_retry": delivery.status in (DeliveryStatus.FAILED, DeliveryStatus.QUEUED)
-            and access.ecourt_can_retry(request.user, delivery),
+            "can_retry": ecourt.retry_possible(delivery) and access.ecourt_can_retry(request.user, delivery),
             "owner_url": _owner_url(
                 ecourt.Owner(
                     case=delivery.case, supervised=delivery.supervised, proceeding=delivery.proceeding

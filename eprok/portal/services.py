@@ -52,7 +52,8 @@ def portal_appeal_submit(
     """Register the appeal (or find the one this submission already registered) and issue its access code.
 
     A second call with the same `submission_id` registers nothing and issues a new code that replaces
-    the first (whoever sent the same form again is shown the code that works).
+    the first (whoever sent the same form again is shown the code that works). The X-Road service
+    `portal-appeals-v1` does not call this again for a repeated X-Road-Id: its first answer's code stays.
     """
     from eprok.appeals.models import Channel
     from eprok.appeals.services import appeal_issue_access_code, appeal_register

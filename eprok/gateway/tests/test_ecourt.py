@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -202,11 +204,118 @@ def test_two_workers_never_send_the_same_delivery(in_court, xroad_ecourt, django
     assert ecourt.delivery_send(delivery, now=now).status == DeliveryStatus.QUEUED
     assert xroad_ecourt.submissions() == []
     # Once the lease has run out (the first worker died) the sweep sends it.
-    ecourt.deliveries_sweep(now=now + ecourt.SEND_LEASE)
+    ecourt.deliveries_sweep(now=timezone.now() + ecourt.SEND_LEASE)
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.ACKNOWLEDGED
     ecourt.delivery_send(delivery, now=later(600))
     assert len(xroad_ecourt.submissions()) == 1
+
+
+def queue_motion(in_court, title: str = "Axtarış") -> CourtDelivery:
+    """A motion queued without its worker (the on-commit hand-over is not run)."""
+    return ecourt.delivery_queue(
+        actor=in_court.people.prosecutor,
+        kind=DeliveryKind.SEARCH,
+        case=in_court.case,
+        title=title,
+        text="Vəsatət",
+    )
+
+
+def test_retry_now_leaves_a_delivery_being_sent_to_its_worker(in_court):
+    delivery = queue_motion(in_court)
+    # A worker has taken it and waits for the court's answer.
+    assert ecourt._claim(delivery.pk, timezone.now()) is True
+    delivery.refresh_from_db()
+    leased = delivery.next_attempt_at
+    assert not ecourt.retry_possible(delivery)
+    with pytest.raises(Conflict) as refused:
+        ecourt.delivery_retry(actor=in_court.people.prosecutor, delivery=delivery)
+    assert refused.value.code == "being_sent"
+    delivery.refresh_from_db()
+    assert delivery.next_attempt_at == leased
+    assert ecourt._claim(delivery.pk, timezone.now()) is False  # no second worker sends it
+    # Waiting for a later attempt (the backoff), it is sent at once.
+    CourtDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=later(30))
+    delivery.refresh_from_db()
+    assert ecourt.retry_possible(delivery)
+    ecourt.delivery_retry(actor=in_court.people.prosecutor, delivery=delivery)
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.QUEUED
+    assert delivery.next_attempt_at is not None and delivery.next_attempt_at <= timezone.now()
+
+
+def test_the_lease_runs_from_the_claim_not_from_the_start_of_the_sweep(in_court):
+    delivery = queue_motion(in_court)
+    CourtDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=later(-30))
+    sweep_started = later(-10)  # a long sweep reaches it ten minutes after it started
+    assert ecourt._claim(delivery.pk, sweep_started) is True
+    delivery.refresh_from_db()
+    assert delivery.next_attempt_at is not None
+    assert delivery.next_attempt_at >= later(ecourt.SEND_LEASE.total_seconds() / 60 - 1)
+    assert ecourt._claim(delivery.pk, timezone.now()) is False
+
+
+def _answer(monkeypatch, data):
+    """The court's 202 answer, without the simulator."""
+    from types import SimpleNamespace
+
+    from eprok.gateway import client
+
+    def call(*args, **kwargs):
+        message: Any = SimpleNamespace(request_hash="sha256:test")
+        return client.Reply(status=202, data=data, message=message, xroad_id=kwargs["xroad_id"])
+
+    monkeypatch.setattr(client, "call", call)
+
+
+@pytest.mark.parametrize(
+    "received_at, expected",
+    [
+        ("2026-02-30T10:00:00+04:00", None),  # no such day: the time of the answer
+        ("tomorrow", None),
+        (12345, None),
+        ("2026-03-01T10:00:00", dt.datetime(2026, 3, 1, 6, 0, tzinfo=dt.UTC)),  # naive: Baku time
+    ],
+)
+def test_a_bad_time_of_receipt_still_records_the_acknowledgement(
+    in_court, monkeypatch, received_at, expected, settings
+):
+    settings.TIME_ZONE = "Asia/Baku"
+    delivery = queue_motion(in_court)
+    _answer(monkeypatch, {"court_reference": "1-1(001)-77/2026", "received_at": received_at})
+    before = timezone.now()
+    delivery = ecourt.delivery_send(delivery)
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.ACKNOWLEDGED
+    assert delivery.court_reference == "1-1(001)-77/2026" and delivery.next_attempt_at is None
+    if expected is None:
+        assert delivery.acknowledged_at is not None
+        assert before <= delivery.acknowledged_at <= timezone.now()
+    else:
+        assert delivery.acknowledged_at == expected
+
+
+def test_one_delivery_that_raises_does_not_stop_the_sweep(in_court, monkeypatch, caplog):
+    broken = queue_motion(in_court, title="Birinci")
+    sound = queue_motion(in_court, title="İkinci")
+    CourtDelivery.objects.filter(pk=broken.pk).update(next_attempt_at=later(-2))
+    CourtDelivery.objects.filter(pk=sound.pk).update(next_attempt_at=later(-1))
+    _answer(monkeypatch, {"court_reference": "1-1(001)-78/2026"})
+    send = ecourt.delivery_send
+
+    def flaky(delivery, **kwargs):
+        if delivery.pk == broken.pk:
+            raise RuntimeError("a bug")
+        return send(delivery, **kwargs)
+
+    monkeypatch.setattr(ecourt, "delivery_send", flaky)
+    with caplog.at_level("ERROR", logger="eprok.gateway.ecourt"):
+        counts = ecourt.deliveries_sweep()
+    assert counts == {"error": 1, DeliveryStatus.ACKNOWLEDGED: 1}
+    sound.refresh_from_db()
+    assert sound.status == DeliveryStatus.ACKNOWLEDGED
+    assert any(str(broken.pk) in r.getMessage() and r.exc_info for r in caplog.records)
 
 
 def test_a_motion_goes_with_its_text_and_the_documents_chosen(

@@ -134,6 +134,7 @@ def test_a_decision_for_an_unknown_case_is_refused_logged_and_changes_nothing(cl
     [
         ({"starts_at": "2030-03-02T10:00:00"}, "hearing.starts_at"),  # no offset
         ({"starts_at": "next Monday"}, "hearing.starts_at"),
+        ({"starts_at": "2030-02-30T10:00:00+04:00"}, "hearing.starts_at"),  # no such day
         ({"status": "adjourned"}, "hearing.status"),
         ({"id": ""}, "id"),
     ],
@@ -144,6 +145,7 @@ def test_an_invalid_hearing_is_refused_as_an_invalid_request(client, in_court, h
     )
     assert response.status_code == 400, response.content
     assert response["X-Road-Error"] == "Client.InvalidRequest"
+    assert field in response.content.decode()
     assert not Hearing.objects.exists()
 
 

@@ -172,6 +172,47 @@ def test_the_api_lists_gets_creates_and_retries(client, in_court, queued, settin
     assert client.get("/api/v1/ecourt/deliveries", headers=outsider).status_code == 403
 
 
+def test_a_motion_on_a_case_under_investigation_stays_with_its_team_and_supervisors(
+    client, people, ca, media, settings
+):
+    """ "State prosecution in court" opens a case only once it is sent to court: nor its deliveries before."""
+    from eprok.cases.tests.factories import make_case
+    from eprok.courtwork.models import Court
+    from eprok.documents import access as documents_access
+
+    settings.EPROK_XROAD_MEMBER_URLS = {"AZ/GOV/1900000051/ecourt": "http://127.0.0.1:9"}
+    case = make_case(actor=people.investigator, unit=people.unit, supervisor=people.supervisor)
+    delivery = ecourt.delivery_queue(
+        actor=people.supervisor,
+        kind=DeliveryKind.WIRETAP,
+        case=case,
+        court=Court.objects.get(code="baku-serious-crimes"),
+        title="MOTION-UNDER-INVESTIGATION",
+        text="Telefon danışıqlarının dinlənilməsi",
+    )
+    assert delivery.package_id is not None
+    for persona, sees in [("prosecutor", False), ("supervisor", True), ("superior", True)]:
+        user = getattr(people, persona)
+        login_as(client, user)
+        page = client.get(reverse("gateway:ecourt:list"))
+        assert page.status_code == 200
+        assert ("MOTION-UNDER-INVESTIGATION" in page.content.decode()) is sees, persona
+        listed = client.get("/api/v1/ecourt/deliveries", headers=bearer(make_token(user))).json()
+        assert (listed["count"] == 1) is sees, persona
+        documents = documents_access.visible_to(user).filter(pk=delivery.package_id)
+        assert documents.exists() is sees, persona
+        assert ecourt.delivery_list(user=user).exists() is sees, persona
+    # The investigator leads the case's team: no register, but the case's deliveries.
+    assert access_sees(people.investigator, delivery)
+    assert not access_sees(people.prosecutor, delivery)
+
+
+def access_sees(user, delivery) -> bool:
+    from eprok.gateway import access
+
+    return access.deliveries_visible_to(user).filter(pk=delivery.pk).exists()
+
+
 def _more(in_court, count: int, start: int = 0) -> None:
     for n in range(start, start + count):
         CourtDelivery.objects.create(
@@ -180,7 +221,7 @@ def _more(in_court, count: int, start: int = 0) -> None:
             proceeding=in_court.proceeding,
             court=in_court.court,
             unit=in_court.people.unit,
-            title=f"Axtarış {n}",
+            title=f"Axtarış {n} QCEIL-ROW",  # the marker: the kind's label says "Axtarış" too
             xroad_id=f"query-ceiling-{n}",
             sent_by=in_court.people.prosecutor,
         )
@@ -198,7 +239,7 @@ def test_the_register_and_its_api_read_a_page_in_a_fixed_number_of_queries(
     _more(in_court, 10, start=3)
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(reverse("gateway:ecourt:list"))
-    assert page.content.decode().count("Axtarış") == 13
+    assert page.content.decode().count("QCEIL-ROW") == 13
     headers = bearer(make_token(in_court.people.prosecutor))
     with django_assert_max_num_queries(audited(12)):
         assert client.get("/api/v1/ecourt/deliveries", headers=headers).json()["count"] == 14

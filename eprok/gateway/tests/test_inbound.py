@@ -309,6 +309,7 @@ APPEAL: dict[str, Any] = {
 
 def test_the_portal_submits_an_appeal_once_per_message(client: Client, portal_unit: Any) -> None:
     from eprok.appeals.models import Appeal
+    from eprok.appeals.selectors import appeal_for_applicant
 
     first = _post(client, "portal-appeals-v1", "/appeals", APPEAL, caller=EGOV, xroad_id="egov-1")
     assert first.status_code == 200, first.content
@@ -322,11 +323,65 @@ def test_the_portal_submits_an_appeal_once_per_message(client: Client, portal_un
     assert answer["receipt"] not in logged.response_body
     assert json.loads(logged.response_body)["receipt"] == inbound.MASK
 
+    issued = Appeal.objects.get().access_code_hash
     again = _post(client, "portal-appeals-v1", "/appeals", APPEAL, caller=EGOV, xroad_id="egov-1")
     assert again.status_code == 200
-    assert again.json()["number"] == answer["number"]
+    # The repeat neither reveals the code again nor issues a new one: the first caller's code still works.
+    assert again.json() == {
+        "status": "accepted",
+        "number": answer["number"],
+        "receipt": None,
+        "repeated": True,
+    }
     assert Appeal.objects.count() == 1
-    assert Message.objects.filter(xroad_id="egov-1", outcome=Outcome.DUPLICATE).count() == 1
+    assert Appeal.objects.get().access_code_hash == issued
+    assert appeal_for_applicant(number=answer["number"], code=answer["receipt"]) is not None
+    duplicate = Message.objects.get(xroad_id="egov-1", outcome=Outcome.DUPLICATE)
+    assert answer["receipt"] not in duplicate.response_body
+
+
+def test_a_portal_appeal_racing_itself_issues_one_code(
+    client: Client, portal_unit: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second delivery checked before the first committed: answered from the log, no second code."""
+    from eprok.appeals.models import Appeal
+
+    first = _post(client, "portal-appeals-v1", "/appeals", APPEAL, caller=EGOV, xroad_id="egov-race")
+    issued = Appeal.objects.get().access_code_hash
+    real_first = inbound._first
+    calls = {"n": 0}
+
+    def blind_first(exchange: Any) -> Any:
+        calls["n"] += 1
+        return None if calls["n"] == 1 else real_first(exchange)
+
+    monkeypatch.setattr(inbound, "_first", blind_first)
+    again = _post(client, "portal-appeals-v1", "/appeals", APPEAL, caller=EGOV, xroad_id="egov-race")
+    assert again.status_code == 200
+    assert again.json() == {
+        "status": "accepted",
+        "number": first.json()["number"],
+        "receipt": None,
+        "repeated": True,
+    }
+    assert Appeal.objects.get().access_code_hash == issued
+    assert Message.objects.filter(xroad_id="egov-race", outcome=Outcome.DUPLICATE).count() == 1
+
+
+def test_a_repeat_of_a_service_with_secret_fields_does_not_run_the_handler(
+    client: Client, test_service: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(
+        inbound._SERVICES,
+        TEST_SERVICE,
+        inbound.InboundService(code=TEST_SERVICE, handler=_handler, secret=("echo",)),
+    )
+    first = _post(client, test_service, "/things", {"value": 7}, xroad_id="sec-1")
+    assert first.json()["echo"] == 7
+    again = _post(client, test_service, "/things", {"value": 7}, xroad_id="sec-1")
+    assert again.status_code == 200
+    assert again.json() == {**first.json(), "echo": None, "repeated": True}
+    assert _effects() == 1
 
 
 def test_the_portals_invalid_appeal_is_refused_with_the_fields(client: Client, portal_unit: Any) -> None:

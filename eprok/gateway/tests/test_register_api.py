@@ -9,6 +9,7 @@ import pytest
 
 from eprok.core.testing.access_matrix import assert_access_matrix
 from eprok.core.testing.api import bearer, make_token
+from eprok.core.testing.queries import audited
 from eprok.gateway.models import Lookup, LookupStatus, RegisterCopy
 from eprok.persons.models import Person
 from eprok.persons.tests.factories import PersonFactory
@@ -134,3 +135,66 @@ def test_a_read_only_token_cannot_look_up(client, personas, xroad_registers):
     )
     assert response.status_code == 403
     assert not Lookup.objects.filter(status=LookupStatus.FOUND).exists()
+
+
+def _stored(
+    user: Any, subject: Any = None, *, subject_type: str = "", subject_id: int | None = None
+) -> Lookup:
+    """A stored look-up of `user` made from `subject` (or from the given type and id)."""
+    if subject is not None:
+        subject_type = f"{subject._meta.app_label}.{subject._meta.model_name}"
+        subject_id = subject.pk
+    return Lookup.objects.create(
+        register="population",
+        query_kind="fin",
+        query="5ABC123",
+        purpose=PURPOSE,
+        actor=user,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        status=LookupStatus.FOUND,
+        result={"fin": "5ABC123"},
+    )
+
+
+def _hidden_material(personas: Any) -> Any:
+    """A report of another unit, which the investigator cannot see."""
+    from eprok.materials import access as materials_access
+    from eprok.materials.tests.factories import make_material
+    from eprok.org.tests.factories import RoleAssignmentFactory
+
+    RoleAssignmentFactory(employee=personas.outsider, role="register_materials", unit=personas.other_unit)
+    material = make_material(actor=personas.outsider, unit=personas.other_unit)
+    assert not materials_access.visible_to(personas.investigator).filter(pk=material.pk).exists()
+    return material
+
+
+def test_a_subject_the_caller_can_no_longer_see_is_not_named(client, personas):
+    person = make_person(fin="5ABC123")
+    from_person = _stored(personas.investigator, person)
+    from_hidden = _stored(personas.investigator, _hidden_material(personas))
+    token = make_token(personas.investigator)
+    listed = {item["id"]: item["subject"] for item in client.get(URL, headers=bearer(token)).json()["items"]}
+    assert listed == {
+        str(from_person.public_id): f"person:{person.public_id}",
+        str(from_hidden.public_id): "",
+    }
+    detail = client.get(f"{URL}/{from_hidden.public_id}", headers=bearer(token))
+    assert detail.status_code == 200 and detail.json()["subject"] == ""
+    detail = client.get(f"{URL}/{from_person.public_id}", headers=bearer(token))
+    assert detail.json()["subject"] == f"person:{person.public_id}"
+
+
+def test_the_list_reads_the_subjects_within_a_query_ceiling(client, personas, django_assert_max_num_queries):
+    hidden = _hidden_material(personas)
+    for n in range(6):
+        _stored(personas.investigator, make_person(fin=f"5ABC12{n}"))
+        _stored(personas.investigator, hidden)
+        _stored(personas.investigator, subject_type="cases.case", subject_id=10_000 + n)
+    headers = bearer(make_token(personas.investigator))
+    client.get(URL, headers=headers)  # the first request reads what a process reads once
+    # The token, the count, the page, the audit (4), the grants and one query per type of subject (3),
+    # however many look-ups the page has.
+    with django_assert_max_num_queries(audited(11)):
+        response = client.get(URL, headers=headers)
+    assert response.status_code == 200 and response.json()["count"] == 18

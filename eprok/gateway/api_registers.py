@@ -11,7 +11,6 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
@@ -83,43 +82,6 @@ class RegisterCopyOut(Schema):
 
 
 # The fields `selectors_registers.subject_reference` reads, by the subject's type.
-_SUBJECT_FIELDS = {"persons.person": "public_id", "materials.material": "number", "cases.case": "number"}
-
-
-def _visible_of(user: Any, subject_type: str) -> QuerySet[Any] | None:
-    """The subjects of `subject_type` the user may see (each app's `visible_to`); None for another type."""
-    if subject_type == "persons.person":
-        from eprok.persons import access as persons_access
-
-        return persons_access.visible_to(user)
-    if subject_type == "materials.material":
-        from eprok.materials import access as materials_access
-
-        return materials_access.visible_to(user)
-    if subject_type == "cases.case":
-        from eprok.cases import access as cases_access
-
-        return cases_access.visible_to(user)
-    return None
-
-
-def _visible_subjects(user: Any, rows: list[Lookup]) -> dict[tuple[str, int], Any]:
-    """The subjects of `rows` the user may still see, by (subject_type, id): one query per type of subject.
-    A subject the user can no longer see (or that is gone) is not in the map, so it is not named."""
-    wanted: dict[str, set[int]] = {}
-    for lookup in rows:
-        if lookup.subject_type in _SUBJECT_FIELDS and lookup.subject_id is not None:
-            wanted.setdefault(lookup.subject_type, set()).add(lookup.subject_id)
-    found: dict[tuple[str, int], Any] = {}
-    for subject_type, ids in wanted.items():
-        visible = _visible_of(user, subject_type)
-        if visible is None:
-            continue
-        for subject in visible.filter(pk__in=ids).only("pk", _SUBJECT_FIELDS[subject_type]).order_by():
-            found[(subject_type, subject.pk)] = subject
-    return found
-
-
 def _lookup_out(lookup: Lookup, subjects: dict[tuple[str, int], Any]) -> dict[str, Any]:
     """The look-up as answered; `subjects` are those the caller may see (`_visible_subjects`)."""
     subject = subjects.get((lookup.subject_type, lookup.subject_id or 0))
@@ -185,7 +147,7 @@ def lookup_list(request: HttpRequest, page: Query[PageParams]) -> Any:
         lookups.lookups_record_listed(
             actor=request.user, keys=[str(lookup.public_id) for lookup in result["items"]], purpose="api"
         )
-    subjects = _visible_subjects(request.user, result["items"])
+    subjects = selectors_registers.visible_subjects(request.user, result["items"])
     result["items"] = [_lookup_out(lookup, subjects) for lookup in result["items"]]
     return result
 
@@ -201,7 +163,7 @@ def lookup_detail(request: HttpRequest, lookup_id: str) -> Any:
     require_scope(request, Scope.READ)
     lookup = selectors_registers.lookup_get(user=request.user, key=lookup_id)
     lookups.lookup_record_view(actor=request.user, lookups=[lookup], purpose="api")
-    return _lookup_out(lookup, _visible_subjects(request.user, [lookup]))
+    return _lookup_out(lookup, selectors_registers.visible_subjects(request.user, [lookup]))
 
 
 @router.post(

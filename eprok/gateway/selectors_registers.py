@@ -182,3 +182,48 @@ def browser_url(*, user: Any, subject: Any) -> str | None:
     elif getattr(subject, "voen", None):
         params["voen"] = subject.voen
     return reverse("gateway:registers:browser") + "?" + urlencode(params)
+
+
+# --- the subjects look-ups were made from, as far as the user may still see them -----------------------
+
+
+SUBJECT_FIELDS = {"persons.person": "public_id", "materials.material": "number", "cases.case": "number"}
+
+
+def visible_of(user: Any, subject_type: str) -> QuerySet[Any] | None:
+    """The subjects of `subject_type` the user may see (each app's `visible_to`); None for another type."""
+    if subject_type == "persons.person":
+        from eprok.persons import access as persons_access
+
+        return persons_access.visible_to(user)
+    if subject_type == "materials.material":
+        from eprok.materials import access as materials_access
+
+        return materials_access.visible_to(user)
+    if subject_type == "cases.case":
+        from eprok.cases import access as cases_access
+
+        return cases_access.visible_to(user)
+    return None
+
+
+def visible_subjects(user: Any, rows: list[Lookup]) -> dict[tuple[str, int], Any]:
+    """The subjects of `rows` the user may still see, by (subject_type, id): one query per type of subject.
+    A subject the user can no longer see (or that is gone) is not in the map, so it is not named."""
+    wanted: dict[str, set[int]] = {}
+    for lookup in rows:
+        if lookup.subject_type in SUBJECT_FIELDS and lookup.subject_id is not None:
+            wanted.setdefault(lookup.subject_type, set()).add(lookup.subject_id)
+    found: dict[tuple[str, int], Any] = {}
+    for subject_type, ids in wanted.items():
+        visible = visible_of(user, subject_type)
+        if visible is None:
+            continue
+        for subject in visible.filter(pk__in=ids).only("pk", SUBJECT_FIELDS[subject_type]).order_by():
+            found[(subject_type, subject.pk)] = subject
+    return found
+
+
+def subject_visible(user: Any, lookup: Lookup) -> Any:
+    """The subject of one look-up if the user may still see it, else None."""
+    return visible_subjects(user, [lookup]).get((lookup.subject_type, lookup.subject_id or 0))

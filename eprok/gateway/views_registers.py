@@ -181,7 +181,8 @@ def results(request: HttpRequest, keys: str) -> HttpResponse:
     allowed = access.allowed_registers(request.user)
     lookups.lookup_record_view(actor=request.user, lookups=found)
     first = found[0]
-    subject = lookups.subject_of(first)
+    # Named only while the user may still see it (access can change after the look-up).
+    subject = lookups.subject_of(first) if selectors_registers.subject_visible(request.user, first) else None
     keep_subject = subject if first.subject_type in ("materials.material", "cases.case") else None
     cards = [
         {

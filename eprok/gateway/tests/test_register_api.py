@@ -198,3 +198,14 @@ def test_the_list_reads_the_subjects_within_a_query_ceiling(client, personas, dj
     with django_assert_max_num_queries(audited(11)):
         response = client.get(URL, headers=headers)
     assert response.status_code == 200 and response.json()["count"] == 18
+
+
+def test_the_results_page_does_not_name_a_report_the_user_can_no_longer_see(client, personas):
+    from eprok.core.testing.access_matrix import login_as
+
+    hidden = _hidden_material(personas)
+    lookup = _stored(personas.investigator, hidden)
+    login_as(client, personas.investigator)
+    response = client.get(f"/gateway/registers/{lookup.public_id.hex}/")
+    assert response.status_code == 200
+    assert hidden.number not in response.content.decode()

@@ -93,7 +93,8 @@ def test_the_pattern_and_prefix_are_configurable(people):
     assert material.number == "M26-BAKU-XETAI-0001"
 
 
-AUDIT_TABLE = "audit_auditevent"
+# The append-only tables, whose triggers refuse the TRUNCATE of a transactional test's flush.
+APPEND_ONLY_TABLES = ("audit_auditevent", "gateway_message")
 
 
 @pytest.fixture
@@ -101,16 +102,18 @@ def _audit_triggers_restored(django_db_blocker):
     """Set up before the database and torn down after its flush: switches the append-only triggers back on."""
     yield
     with django_db_blocker.unblock(), connection.cursor() as cursor:
-        cursor.execute(f"ALTER TABLE {AUDIT_TABLE} ENABLE TRIGGER USER")
+        for table in APPEND_ONLY_TABLES:
+            cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
 
 
 @pytest.fixture
 def committed_db(_audit_triggers_restored, transactional_db):
-    """A database whose rows other connections see. The audit table refuses TRUNCATE, so its triggers are
-    switched off for the flush that follows the test and on again afterwards."""
+    """A database whose rows other connections see. The append-only tables refuse TRUNCATE, so their triggers
+    are switched off for the flush that follows the test and on again afterwards."""
     yield
     with connection.cursor() as cursor:
-        cursor.execute(f"ALTER TABLE {AUDIT_TABLE} DISABLE TRIGGER USER")
+        for table in APPEND_ONLY_TABLES:
+            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (set DATABASE_URL)")

@@ -82,21 +82,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-def _register_seal() -> None:
-    """The prosecution's e-seal (the signing app knows the Centre's; this one seals court packages)."""
-    from eprok.signing import seal
-
-    seal.SEALS.setdefault(
-        SEAL,
-        seal.SealSpec(
-            name=SEAL, body="Azərbaycan Respublikasının Prokurorluğu", common_name="Prokurorluq e-seal"
-        ),
-    )
-
-
-_register_seal()
-
-
 # --- queueing -----------------------------------------------------------------------------------------
 
 

@@ -62,6 +62,10 @@ SEALS: dict[str, SealSpec] = {
     "training-centre": SealSpec(
         name="training-centre", body="Elm-Tədris Mərkəzi", common_name="Elm-Tədris Mərkəzi e-seal"
     ),
+    # The service's own seal: the case packages sent to the e-Court are sealed with it as a whole.
+    "prosecution": SealSpec(
+        name="prosecution", body="Azərbaycan Respublikasının Prokurorluğu", common_name="Prokurorluq e-seal"
+    ),
 }
 
 

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "eprok.learning",
     "eprok.supervision",
     "eprok.courtwork",
+    "eprok.stats",
     "eprok.gateway",
 ]
 

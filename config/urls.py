@@ -21,6 +21,8 @@ urlpatterns = [
     path("special/", include("eprok.special.urls")),
     path("supervision/", include("eprok.supervision.urls")),
     path("courtwork/", include("eprok.courtwork.urls")),
+    path("stats/", include("eprok.stats.urls")),
+    path("open-data/", include("eprok.stats.urls_open")),
     path("training/", include("eprok.training.urls")),
     path("gateway/", include("eprok.gateway.urls")),
     path("xroad/", include("eprok.gateway.urls_xroad")),

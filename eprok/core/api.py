@@ -392,6 +392,7 @@ def _mount_routers() -> None:
     from eprok.search.api import router as search_router
     from eprok.signing.api import router as signing_router
     from eprok.special.api import router as special_router
+    from eprok.stats.api import router as stats_router
     from eprok.supervision.api import router as supervision_router
     from eprok.training.api import router as training_router
 
@@ -417,6 +418,7 @@ def _mount_routers() -> None:
     api.add_router("/ecourt", ecourt_router)
     api.add_router("/gateway", gateway_router)
     api.add_router("/registers", registers_router)
+    api.add_router("/stats", stats_router)
 
 
 _mount_routers()

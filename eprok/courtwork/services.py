@@ -23,6 +23,8 @@ from eprok.core.calendar.deadlines import Deadline, compute_deadline
 from eprok.core.errors import Conflict, ValidationFailed
 from eprok.core.locking import lock_row
 from eprok.core.models import DeadlineRule
+from eprok.stats.models import SubjectType
+from eprok.stats.services import record as stats_record
 
 from . import access
 from .models import (
@@ -163,6 +165,11 @@ def _audit(
     data: dict[str, Any] | None = None,
 ) -> None:
     changes = diff(before, snapshot(proceeding)) if before is not None else None
+    # Every change of a proceeding passes here; its case's statistical cards follow the court's outcome.
+    if proceeding.case_id is not None:
+        stats_record(SubjectType.CASE, proceeding.case_id)
+    elif proceeding.supervised_id is not None:
+        stats_record(SubjectType.SUPERVISED, proceeding.supervised_id)
     audit_record(
         actor=actor, action=f"courtwork.{action}", target=proceeding, changes=changes or None, data=data
     )

@@ -31,6 +31,8 @@ from eprok.criminal_code.references import InvalidReference, Reference, parse_re
 from eprok.org.grants import has_role
 from eprok.org.models import Unit
 from eprok.org.roles import Role
+from eprok.stats.models import SubjectType
+from eprok.stats.services import record as stats_record
 
 from . import access
 from .models import (
@@ -315,6 +317,7 @@ def _audit(
     actor: Any, action: str, case: SupervisedCase, before: dict[str, Any] | None = None, **data: Any
 ) -> None:
     changes = diff(before, snapshot(case)) if before is not None else None
+    stats_record(SubjectType.SUPERVISED, case.pk)  # every change of a supervised case passes here
     audit_record(
         actor=actor,
         action=f"supervision.{action}",

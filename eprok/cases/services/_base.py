@@ -19,6 +19,8 @@ from eprok.criminal_code.references import InvalidReference, Reference, parse_re
 from eprok.org.grants import has_role
 from eprok.org.roles import Role
 from eprok.search.services import index_later
+from eprok.stats.models import SubjectType
+from eprok.stats.services import record as stats_record
 
 from ..models import (
     OPEN_STATUSES,
@@ -106,6 +108,7 @@ def audit(
     """One event "cases.<entity>.<verb>" whose target is the case, so the case's history finds it."""
     changes = diff(before, snapshot(case)) if before is not None else None
     index_later("cases.case", case.pk)  # every change of a case passes here
+    stats_record(SubjectType.CASE, case.pk)  # and its statistical cards follow it
     audit_record(
         actor=actor, action=f"cases.{entity}.{verb}", target=case, changes=changes or None, data=data
     )

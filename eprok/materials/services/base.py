@@ -19,6 +19,8 @@ from eprok.materials.models import (
     MaterialStatus,
 )
 from eprok.search.services import index_later
+from eprok.stats.models import SubjectType
+from eprok.stats.services import record as stats_record
 
 # A clock a few minutes ahead of the server's is not a registration "in the future".
 CLOCK_SKEW = dt.timedelta(minutes=5)
@@ -87,6 +89,7 @@ def _snapshot(material: Material) -> dict[str, Any]:
 
 def _audit(actor: Any, verb: str, material: Material, before: dict[str, Any], **kwargs: Any) -> None:
     index_later("materials.material", material.pk)  # every change of a report passes here
+    stats_record(SubjectType.MATERIAL, material.pk)  # and its statistical cards follow it
     audit_record(
         actor=actor,
         action=f"materials.material.{verb}",

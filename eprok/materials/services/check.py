@@ -40,6 +40,8 @@ from eprok.materials.services.base import (
 from eprok.org.models import Unit
 from eprok.persons.models import PartyRole
 from eprok.search.services import index_later
+from eprok.stats.models import SubjectType
+from eprok.stats.services import record as stats_record
 
 # --- registration ------------------------------------------------------------------------------------
 
@@ -164,6 +166,7 @@ def material_register(
     material.save(force_insert=True)
     terms.track_check(material, deadline, new=True)
     index_later("materials.material", material.pk)
+    stats_record(SubjectType.MATERIAL, material.pk)  # the "registered" card
     audit_record(
         actor=actor,
         action="materials.material.registered",

@@ -434,3 +434,10 @@ LOGGING = {
 }
 
 EPROK_TITLE = _("Electronic Prosecution")
+
+# Statistics (eprok.stats): open data hides counts below this threshold (and what would reveal them);
+# report exports with more rows than EPROK_STATS_INTERACTIVE_ROWS are built by the worker, and their
+# files are kept EPROK_STATS_EXPORT_DAYS days.
+EPROK_OPEN_DATA_THRESHOLD = envint("EPROK_OPEN_DATA_THRESHOLD", 5)
+EPROK_STATS_INTERACTIVE_ROWS = envint("EPROK_STATS_INTERACTIVE_ROWS", 5000)
+EPROK_STATS_EXPORT_DAYS = envint("EPROK_STATS_EXPORT_DAYS", 7)

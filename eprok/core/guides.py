@@ -16,7 +16,7 @@ from django.conf import settings
 
 GUIDE_FILE = re.compile(r"^(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.(?P<lang>az|en|ru)\.md$")
 # Guides readable before signing in.
-PUBLIC = frozenset({"sign-in"})
+PUBLIC = frozenset({"sign-in", "open-data"})
 FALLBACKS = {"az": ("az", "en"), "en": ("en", "az"), "ru": ("ru", "en", "az")}
 
 

@@ -246,6 +246,16 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
         "counsellor",
         ((Role.VIEW_STATISTICS, "gpo", True),),
     ),
+    DemoLogin(  # the Baku city office's statistics: its districts only (the drill-down stops at the city)
+        "statistik",
+        "Məmmədova",
+        "Səbinə",
+        "Rauf qızı",
+        "baku",
+        "senior-prosecutor",
+        "counsellor",
+        ((Role.VIEW_STATISTICS, "baku", True),),
+    ),
     DemoLogin(
         "auditor",
         "Qasımova",

@@ -7,6 +7,7 @@ from ninja import Router
 
 from .api_builder import router as builder_router
 from .api_dashboard import router as dashboard_router
+from .api_links import router as links_router
 from .api_open import router as open_router
 from .api_reports import router as reports_router
 
@@ -14,4 +15,5 @@ router = Router(tags=["statistics"])
 router.add_router("", reports_router)
 router.add_router("", dashboard_router)
 router.add_router("", builder_router)
+router.add_router("", links_router)
 router.add_router("/open-data", open_router)

@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth, ExtractYear
 
 from eprok.org.models import Unit
@@ -81,6 +81,11 @@ def cards(
     return queryset
 
 
+def _expression(column: Any) -> Any:
+    """A column name as an expression (annotate() takes expressions only)."""
+    return F(column) if isinstance(column, str) else column
+
+
 def card_counts(
     *,
     scope: Q,
@@ -97,7 +102,7 @@ def card_counts(
     for name in names:
         if name not in DIMENSIONS:
             raise ValueError(f"unknown dimension {name!r}")
-    annotations = {f"d_{name}": DIMENSIONS[name] for name in names}
+    annotations = {f"d_{name}": _expression(DIMENSIONS[name]) for name in names}
     rows = queryset.annotate(**annotations).values(*annotations).annotate(n=Sum("sign")).order_by()
     return [
         {**{name: row[f"d_{name}"] for name in names}, "n": int(row["n"] or 0)} for row in rows if row["n"]

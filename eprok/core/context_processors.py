@@ -70,6 +70,7 @@ NAVIGATION: list[tuple[Any, str, frozenset[str] | Callable[[Any], bool] | None]]
     ),
     (_("Duty console"), "special:console", frozenset({Role.DUTY_PROSECUTOR})),
     (_("State prosecution in court"), "courtwork:list", frozenset({Role.PROSECUTE})),
+    (_("Statistics"), "stats:home", frozenset({Role.VIEW_STATISTICS})),
     (_("e-Court deliveries"), "gateway:ecourt:list", frozenset({Role.PROSECUTE, Role.SUPERVISE})),
     (  # the roles the registers allow (eprok/gateway/fixtures/services.json); the page offers each its own
         _("State registers"),

@@ -75,15 +75,19 @@ class Report:
         raise KeyError(key)
 
     def figures(self) -> list[dict[str, Any]]:
-        """The figures only (keys and values, no translated labels): what the checksum covers."""
-        return [
-            {
-                "table": table.key,
-                "columns": [column.key for column in table.columns],
-                "rows": [[_plain(value) for value in values] for values in table.values()],
-            }
-            for table in self.tables
-        ]
+        """The figures only (column keys and numeric values, no labels, so renaming a unit or reading the
+        report in another language keeps the checksum): what the checksum covers. Rows keep their order."""
+        out = []
+        for table in self.tables:
+            numeric = [column for column in table.columns if column.numeric]
+            out.append(
+                {
+                    "table": table.key,
+                    "columns": [column.key for column in numeric],
+                    "rows": [[_plain(row.cells.get(column.key)) for column in numeric] for row in table.rows],
+                }
+            )
+        return out
 
     def sha256(self) -> str:
         text = json.dumps(self.figures(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))

@@ -1,4 +1,5 @@
-"""Delete the files of expired report exports (the jobs stay listed) and fail exports stuck running."""
+"""Delete the files of expired report exports (the jobs stay listed), fail exports stuck running and build
+the exports the worker missed. Run it every few minutes (docs/user/report-builder.en.md)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from eprok.stats.jobs import exports_sweep
 
 
 class Command(BaseCommand):
-    help = "Delete expired report export files and fail exports running for more than an hour."
+    help = "Delete expired report export files, fail exports stuck running, build exports the worker missed."
 
     def handle(self, *args: Any, **options: Any) -> None:
         with work_context(WorkContext(source="cli")):

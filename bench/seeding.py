@@ -652,6 +652,16 @@ def _search(name: str) -> Seeder:
     return run
 
 
+def _stats(name: str) -> Seeder:
+    """A seeder of bench.seeding_stats (statistical cards; run only for the stats scenarios)."""
+
+    def run(plan: SeedPlan) -> None:
+        getattr(import_module("bench.seeding_stats"), name)(plan)
+
+    run.__name__ = name
+    return run
+
+
 # Run in order on a fresh, migrated database. Later modules append theirs (cases, persons, appeals...).
 SEEDERS: list[tuple[str, Seeder]] = [
     ("structure", seed_structure),
@@ -663,6 +673,7 @@ SEEDERS: list[tuple[str, Seeder]] = [
     ("appeals", _appeals("seed_appeals")),  # after persons: some applicants are in the person registry
     ("documents", _search("seed_documents")),  # on the seeded reports, cases and appeals
     ("search_index", _search("seed_search_index")),  # last: every indexed record is in place
+    ("stats_cards", _stats("seed_stats_cards")),  # statistical cards, only for the stats scenarios
 ]
 
 

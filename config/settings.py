@@ -439,5 +439,7 @@ EPROK_TITLE = _("Electronic Prosecution")
 # report exports with more rows than EPROK_STATS_INTERACTIVE_ROWS are built by the worker, and their
 # files are kept EPROK_STATS_EXPORT_DAYS days.
 EPROK_OPEN_DATA_THRESHOLD = envint("EPROK_OPEN_DATA_THRESHOLD", 5)
+# A year of open data is published, and frozen, this many days after it ends.
+EPROK_OPEN_DATA_CUTOFF_DAYS = envint("EPROK_OPEN_DATA_CUTOFF_DAYS", 90)
 EPROK_STATS_INTERACTIVE_ROWS = envint("EPROK_STATS_INTERACTIVE_ROWS", 5000)
 EPROK_STATS_EXPORT_DAYS = envint("EPROK_STATS_EXPORT_DAYS", 7)

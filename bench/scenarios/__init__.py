@@ -19,6 +19,7 @@ SCENARIO_MODULES = [
     "bench.scenarios.special",
     "bench.scenarios.training",
     "bench.scenarios.gateway",
+    "bench.scenarios.stats",
 ]
 
 

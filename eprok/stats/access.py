@@ -46,16 +46,15 @@ def require_view(user: Any, *, action: str = "view", target: str = "statistics")
         deny(user, action=action, target_type="stats.report", target_key=target, visible=False)
 
 
-def card_scope(user: Any, prefix: str = "") -> Q:
-    """A filter on statistical cards (or anything with unit_id and unit_path columns, named with
-    `prefix`) inside the user's statistics scope; matches nothing without the role."""
-    condition = Q(pk__in=[])
-    for grant in grants(user):
-        if grant.include_subunits:
-            condition |= Q(**{f"{prefix}unit_path__startswith": grant.unit_path})
-        else:
-            condition |= Q(**{f"{prefix}unit_id": grant.unit_id})
-    return condition
+def card_scope(user: Any) -> Q:
+    """A filter on statistical cards inside the user's statistics scope; matches nothing without the role.
+
+    The scope is decided on the units' places in the tree today (not on the path a card was written with),
+    so a unit moved to another office falls to the new office's analysts and leaves the old one's."""
+    grants_ = grants(user)
+    if not grants_:
+        return Q(pk__in=[])
+    return Q(unit_id__in=Unit.objects.filter(unit_scope(user, ROLE, None)).values("pk"))
 
 
 def record_scope(user: Any, unit_field: str = "unit") -> Q:

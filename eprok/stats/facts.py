@@ -116,14 +116,16 @@ def material_facts(material: Any) -> list[Fact]:
     from eprok.materials.models import MaterialStatus
 
     common = {"body": PROSECUTION_BODY, "unit": material.unit, **qualification(material.articles)}
-    facts = [
-        Fact(
-            key="registered",
-            kind=CardKind.REGISTERED,
-            occurred_on=local_day(material.registered_at),
-            **common,
+    facts = []
+    if not _received_from_own_office(material):
+        facts.append(
+            Fact(
+                key="registered",
+                kind=CardKind.REGISTERED,
+                occurred_on=local_day(material.registered_at),
+                **common,
+            )
         )
-    ]
     if material.status == MaterialStatus.REFUSED:
         facts.append(
             Fact(
@@ -146,18 +148,37 @@ def material_facts(material: Any) -> list[Fact]:
     return facts
 
 
+def _received_from_own_office(material: Any) -> bool:
+    """A report another office of the service transferred here (registered again under the reference of
+    the origin's number) was counted as registered by the origin: it is not registered twice."""
+    from eprok.materials.models import Material, MaterialSource
+
+    if material.source != MaterialSource.TRANSFER or not material.source_reference:
+        return False
+    return Material.objects.filter(number=material.source_reference.strip()).exclude(pk=material.pk).exists()
+
+
 def case_facts(case: Any) -> list[Fact]:
     from eprok.cases.models import CaseStatus
     from eprok.persons.models import PartyRole
 
     common = {"body": PROSECUTION_BODY, "unit": case.unit, **qualification(case.main_article, case.category)}
-    facts = [Fact(key="opened", kind=CardKind.OPENED, occurred_on=local_day(case.opened_at), **common)]
+    facts: list[Fact] = []
+    # A case separated from another is the same crime: it was registered (and solved) with the first case.
+    counts_crime = case.separated_from_id is None
+    if counts_crime:
+        facts.append(
+            Fact(key="opened", kind=CardKind.OPENED, occurred_on=local_day(case.opened_at), **common)
+        )
     charged = [party.since for party in case.parties.all() if party.role == PartyRole.ACCUSED]
     solved_on = min(charged) if charged else None
     if solved_on is None and case.status in (CaseStatus.INDICTMENT, CaseStatus.SENT_TO_COURT):
         solved_on = local_day(case.indictment_submitted_at or case.completed_at)
-    if solved_on is not None:
+    if solved_on is not None and counts_crime:
         facts.append(Fact(key="solved", kind=CardKind.SOLVED, occurred_on=solved_on, **common))
+    completed = local_day(case.completed_at)
+    # A suspension that ended because the case was terminated or joined was not resumed.
+    ended_by_completion = case.status in (CaseStatus.TERMINATED, CaseStatus.JOINED) and completed is not None
     for suspension in case.suspensions.all():
         facts.append(
             Fact(
@@ -168,7 +189,7 @@ def case_facts(case: Any) -> list[Fact]:
                 **common,
             )
         )
-        if suspension.ended_on is not None:
+        if suspension.ended_on is not None and not (ended_by_completion and suspension.ended_on >= completed):
             facts.append(
                 Fact(
                     key=f"resumed:{suspension.pk}",
@@ -178,7 +199,6 @@ def case_facts(case: Any) -> list[Fact]:
                     **common,
                 )
             )
-    completed = local_day(case.completed_at)
     if case.status == CaseStatus.SENT_TO_COURT and completed is not None:
         facts.append(
             Fact(

@@ -96,7 +96,8 @@ class Card(models.Model):
         ]
         indexes = [
             models.Index(fields=["kind", "occurred_on"], name="stats_card_kind_day"),
-            models.Index(fields=["unit_path", "kind", "occurred_on"], name="stats_card_path_kind_day"),
+            # Scopes and drill-downs select by unit (the units of a subtree, on today's tree).
+            models.Index(fields=["unit", "kind", "occurred_on"], name="stats_card_unit_kind_day"),
             models.Index(fields=["subject_type", "subject_id"], name="stats_card_subject"),
         ]
 

@@ -118,15 +118,24 @@ def region_label(code: str, lang: str) -> str:
     return str(region.names.get(language(lang)) or region.names["az"])
 
 
+def cutoff(year: int) -> dt.datetime:
+    """The moment a year's tables are taken and published: EPROK_OPEN_DATA_CUTOFF_DAYS (default 90) after
+    the year's end. A table counts the cards recorded up to it and never changes afterwards, so comparing two
+    downloads cannot place a late or corrected card in a suppressed cell."""
+    days = int(getattr(settings, "EPROK_OPEN_DATA_CUTOFF_DAYS", 90))
+    return timezone.make_aware(dt.datetime(year + 1, 1, 1)) + dt.timedelta(days=days)
+
+
 def completed_years(*, now: dt.datetime | None = None) -> list[int]:
-    """The years with published tables: from the first year with cards of a measure to last year."""
-    current = timezone.localdate(now or timezone.now()).year
+    """The published years: from the first year with cards of a measure to the last whose cutoff passed."""
+    moment = now or timezone.now()
+    current = timezone.localdate(moment).year
     first = Card.objects.filter(kind__in=[m.kind for m in MEASURES.values()]).aggregate(
         first=Min("occurred_on")
     )["first"]
     if first is None:
         return []
-    return list(range(first.year, current))
+    return [year for year in range(first.year, current) if cutoff(year) <= moment]
 
 
 def check(year: int, slug: str, *, now: dt.datetime | None = None) -> Measure:
@@ -166,7 +175,7 @@ def _counts(year: int, measure: Measure, as_of: dt.datetime | None) -> dict[tupl
         start=dt.date(year, 1, 1),
         end=dt.date(year, 12, 31),
         by=("region", "chapter"),
-        as_of=as_of or timezone.now(),
+        as_of=as_of or cutoff(year),
         kinds=[measure.kind],
     )
     found: dict[tuple[str, str], int] = {}
@@ -191,7 +200,7 @@ def _cached_counts(year: int, measure: Measure) -> dict[tuple[str, str], int]:
 
 
 def table(year: int, measure: Measure, *, as_of: dt.datetime | None = None) -> OpenTable:
-    """The table of a completed year, small counts suppressed; as of now unless `as_of` is given."""
+    """A published year's table, small counts suppressed; as of the year's cutoff unless `as_of` is given."""
     found = _counts(year, measure, as_of) if as_of is not None else _cached_counts(year, measure)
     known_regions = [r.code for r in regions()]
     extra_regions = sorted({r for r, _g in found} - set(known_regions) - {UNKNOWN})

@@ -68,8 +68,8 @@ def cards(
     if kinds is not None:
         queryset = queryset.filter(kind__in=list(kinds))
     for name, value in (filters or {}).items():
-        if name == "unit_path":
-            queryset = queryset.filter(unit_path__startswith=value)
+        if name == "unit_path":  # a subtree, on the units' places in the tree today
+            queryset = queryset.filter(unit_id__in=Unit.objects.filter(path__startswith=value).values("pk"))
             continue
         if name not in FILTERS:
             raise ValueError(f"unknown filter {name!r}")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,10 +21,12 @@ from django.db.models import Max, Prefetch, QuerySet
 from django.utils import timezone
 
 from .facts import STICKY, Fact, facts_of
-from .models import Card, SubjectType
+from .models import Card, CardKind, SubjectType
 
 logger = logging.getLogger(__name__)
 
+# A crime is solved once: a later date (an indictment returned and received again) never moves it.
+KEEP_FIRST_DATE = frozenset({CardKind.SOLVED})
 REASON_CORRECTED = "corrected"
 REASON_CANCELLED = "cancelled"
 
@@ -74,9 +76,18 @@ def _number(subject_type: str, obj: Any) -> str:
 
 
 def _new_card(
-    subject_type: str, obj: Any, fact: Fact, *, revision: int, now: dt.datetime, occurred_on: dt.date
+    subject_type: str,
+    obj: Any,
+    fact: Fact,
+    *,
+    revision: int,
+    now: dt.datetime,
+    occurred_on: dt.date,
+    place: Card | None = None,
 ) -> Card:
-    return Card(
+    """A +1 card of `fact`; a new revision of a corrected card keeps that card's unit, body and region
+    (`place`): a correction changes what happened, never where it was counted."""
+    card = Card(
         subject_type=subject_type,
         subject_id=obj.pk,
         subject_number=_number(subject_type, obj),
@@ -95,6 +106,14 @@ def _new_card(
         category=fact.category,
         ground=fact.ground,
     )
+    if place is not None:
+        card.unit_id, card.unit_path, card.region, card.body = (
+            place.unit_id,
+            place.unit_path,
+            place.region,
+            place.body,
+        )
+    return card
 
 
 def _cancelling(card: Card, *, now: dt.datetime, reason: str) -> Card:
@@ -148,6 +167,8 @@ def difference(
         current = active.get(fact.key)
         if current is not None:
             occurred_on = fact.occurred_on or current.occurred_on
+            if fact.kind in KEEP_FIRST_DATE:
+                occurred_on = min(occurred_on, current.occurred_on)
             if (
                 fact.kind,
                 occurred_on,
@@ -164,7 +185,11 @@ def difference(
             written.added += 1
         revision = revisions.get(fact.key, 0) + 1
         revisions[fact.key] = revision
-        out.append(_new_card(subject_type, obj, fact, revision=revision, now=now, occurred_on=occurred_on))
+        out.append(
+            _new_card(
+                subject_type, obj, fact, revision=revision, now=now, occurred_on=occurred_on, place=current
+            )
+        )
     for key, card in active.items():
         if key not in seen and card.kind not in STICKY:
             out.append(_cancelling(card, now=now, reason=REASON_CANCELLED))
@@ -190,11 +215,12 @@ def record(subject_type: str, pk: int | None) -> Written:
     """Bring the cards of one record up to date, inside the caller's transaction."""
     if pk is None:
         return Written()
-    obj = subjects(subject_type).filter(pk=pk).first()
-    if obj is None:
-        return Written()
-    now = timezone.now()
     with transaction.atomic():
+        # The record's row lock (the caller usually holds it already) orders two writers of one record.
+        obj = subjects(subject_type).select_for_update(of=("self",)).filter(pk=pk).first()
+        if obj is None:
+            return Written()
+        now = timezone.now()
         out, written = difference(
             subject_type,
             obj,
@@ -206,24 +232,19 @@ def record(subject_type: str, pk: int | None) -> Written:
     return written
 
 
-def _batches(subject_type: str, batch: int) -> Iterator[list[Any]]:
-    queryset = subjects(subject_type).order_by("pk")
-    last = 0
-    while True:
-        rows = list(queryset.filter(pk__gt=last)[:batch])
-        if not rows:
-            return
-        yield rows
-        last = rows[-1].pk
-
-
 def record_all(subject_types: Sequence[str] = tuple(SubjectType.values), *, batch: int = 500) -> Written:
-    """Compare every record with its cards and append the difference (idempotent)."""
+    """Compare every record with its cards and append the difference (idempotent). Each batch is read
+    and locked inside its transaction, so a service changing a record meanwhile waits or is seen whole."""
     total = Written()
     for subject_type in subject_types:
-        for rows in _batches(subject_type, batch):
+        ids = list(subjects(subject_type).order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(ids), batch):
+            chunk = ids[start : start + batch]
             now = timezone.now()
             with transaction.atomic():
+                rows = list(
+                    subjects(subject_type).select_for_update(of=("self",)).filter(pk__in=chunk).order_by("pk")
+                )
                 existing = _cards_of(subject_type, [row.pk for row in rows])
                 out: list[Card] = []
                 for obj in rows:

@@ -13,6 +13,7 @@ import io
 import json
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -63,6 +64,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "years": years,
             "measures": list(opendata.MEASURES.values()),
             "threshold": opendata.threshold(),
+            "cutoff_days": int(getattr(settings, "EPROK_OPEN_DATA_CUTOFF_DAYS", 90)),
             "lang": opendata.language(get_language() or "az"),
             "help_page": GUIDE,
         },
@@ -135,7 +137,7 @@ def _csv_value(value: Any) -> str:
 
 def open_json(request: HttpRequest, open_table: opendata.OpenTable, lang: str) -> dict[str, Any]:
     return {
-        "schema": request.build_absolute_uri(reverse("opendata:schema")),
+        "schema": request.build_absolute_uri(reverse("opendata:open_data_schema")),
         "threshold": open_table.threshold,
         "year": open_table.year,
         "measure": open_table.measure.slug,

@@ -43,6 +43,7 @@ from ._base import (
     check_employee,
     decision,
     locked,
+    moment_of,
     move,
     notify,
     optional_text,
@@ -265,7 +266,7 @@ def case_join(
         day = check_day(on, case, "on", not_before=terms.local_day(target.opened_at))
         now = timezone.now()
         case.joined_into = target
-        case.completed_at = now
+        case.completed_at = moment_of(day)  # the decision's day (statistics count it)
         case.completion_grounds = reason
         Suspension.objects.filter(case=case, ended_on__isnull=True).update(ended_on=day, updated_at=now)
         mapping: dict[int, CaseParty] = {}
@@ -638,7 +639,7 @@ def case_terminate(
         now = timezone.now()
         Suspension.objects.filter(case=case, ended_on__isnull=True).update(ended_on=day, updated_at=now)
         ended = end_running_measures(case, reason=str(_("The case was terminated")), at=now)
-        case.completed_at = now
+        case.completed_at = moment_of(day)  # the decision's day (statistics count it)
         case.completion_grounds = grounds
         case.termination_ground = ground
         decision(
@@ -677,7 +678,7 @@ def case_refer(
         ended = end_running_measures(
             case, reason=str(_("The case was referred to %(body)s") % {"body": body}), at=now
         )
-        case.completed_at = now
+        case.completed_at = moment_of(day)  # the decision's day (statistics count it)
         case.completion_grounds = grounds
         case.referred_to = body
         decision(

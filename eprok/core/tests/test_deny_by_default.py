@@ -53,6 +53,14 @@ PUBLIC = {
     # eprok's inbound X-Road services (eprok/gateway/inbound.py): called by the security server, not by a
     # person; only members on the allow-list are served, anyone else gets 403 (gateway/tests/test_inbound.py).
     "xroad_inbound",
+    # Open data (eprok/stats/views_open.py, api_open.py): aggregate statistics for the public, small counts
+    # suppressed (eprok/stats/tests/test_opendata.py).
+    "open_data_index",
+    "open_data_schema",
+    "open_data_table",
+    "open_data_csv",
+    "open_data_json",
+    "open_data_years",
 }
 
 
@@ -103,6 +111,10 @@ def keys(personas):
         "lookup_id": "0" * 32,
         "act_id": "1",
         "violation_id": "1",
+        # Issue 9: related proceedings by record type and number; open data by year and measure.
+        "label": "cases.case",
+        "year": "2024",
+        "measure": "crimes-registered",
     }
 
 
@@ -137,8 +149,9 @@ def test_anonymous_visitors_are_refused_everywhere_but_the_public_pages(client, 
                 )
 
 
-def test_only_the_sign_in_guide_is_public(client, db):
+def test_only_the_sign_in_and_open_data_guides_are_public(client, db):
     assert client.get("/help/sign-in/").status_code == 200
+    assert client.get("/help/open-data/").status_code == 200
     response = client.get("/help/shell/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")

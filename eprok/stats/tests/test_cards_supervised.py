@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Q
 from django.utils import timezone
 
@@ -62,3 +64,14 @@ def test_a_suspension_stays_counted_after_resumption(people, case):  # noqa: F81
     supervision.supervised_resume(actor=people.prosecutor, case=case, reason="Şəxs müəyyən edilib.")
     assert CardKind.SUSPENDED in {card.kind for card in _active(case.pk).values()}
     assert not Card.objects.filter(subject_type=SubjectType.SUPERVISED, subject_id=case.pk, sign=-1).exists()
+
+
+def test_a_supervised_crime_stays_solved_on_its_first_day(people, case):  # noqa: F811
+    first = timezone.now() - dt.timedelta(days=8)
+    case = supervision.indictment_receive(actor=people.prosecutor, case=case, received_at=first)
+    case = supervision.indictment_return(actor=people.prosecutor, case=case, reason="Əlavə araşdırma")
+    supervision.indictment_receive(actor=people.prosecutor, case=case)
+    solved = Card.objects.filter(
+        subject_type=SubjectType.SUPERVISED, subject_id=case.pk, kind=CardKind.SOLVED
+    )
+    assert [(card.sign, card.occurred_on) for card in solved] == [(1, timezone.localtime(first).date())]

@@ -47,7 +47,8 @@ def card(
         "kind": kind,
         "fact_key": kind,
         "occurred_on": dt.date(year, 3, 1 + pk % 27),
-        "recorded_at": timezone.now() - dt.timedelta(days=1),
+        # Recorded soon after the year, before its publication cutoff.
+        "recorded_at": timezone.make_aware(dt.datetime(year + 1, 1, 10)),
         "body": "prosecution",
         "unit": unit,
         "unit_path": unit.path,
@@ -72,7 +73,7 @@ def cancel(original: Card) -> Card:
         sign=-1,
         corrects=original,
         occurred_on=original.occurred_on,
-        recorded_at=timezone.now(),
+        recorded_at=original.recorded_at + dt.timedelta(days=1),
         body=original.body,
         unit=original.unit,
         unit_path=original.unit_path,
@@ -121,7 +122,21 @@ def figure(rows: list[dict[str, Any]], region: str, group: str) -> dict[str, Any
 
 
 def test_the_published_years_are_the_completed_ones_from_the_first_year_with_cards(example: None) -> None:
-    assert opendata.completed_years() == [YEAR, LAST_YEAR]
+    published = [year for year in (YEAR, LAST_YEAR) if opendata.cutoff(year) <= timezone.now()]
+    assert opendata.completed_years() == published
+    assert opendata.completed_years(now=opendata.cutoff(LAST_YEAR)) == [YEAR, LAST_YEAR]
+    assert opendata.completed_years(now=opendata.cutoff(LAST_YEAR) - dt.timedelta(seconds=1)) == [YEAR]
+
+
+def test_a_card_recorded_after_the_cutoff_never_changes_a_published_table(example: None) -> None:
+    from eprok.org.models import Unit
+
+    measure = opendata.MEASURES["crimes-registered"]
+    before = opendata.long_rows(opendata.table(YEAR, measure), lang="en")
+    # A late card (or correction) for the published year: comparing two downloads must not place it.
+    card(Unit.objects.first(), region=A, chapter=23, recorded_at=opendata.cutoff(YEAR) + dt.timedelta(days=1))
+    cache.clear()
+    assert opendata.long_rows(opendata.table(YEAR, measure), lang="en") == before
 
 
 def test_there_are_no_years_without_cards(db: None) -> None:

@@ -50,8 +50,8 @@ def test_approval_and_the_verdict_become_sent_to_court_solved_and_convicted(peop
         decided_on=today,
         sentence="3 il",
     )
-    kinds = sorted(card.kind for card in _active(case.pk).values())
-    assert kinds == sorted([CardKind.OPENED, CardKind.SOLVED, CardKind.SENT_TO_COURT, CardKind.CONVICTED])
+    ordered = sorted(card.kind for card in _active(case.pk).values())
+    assert ordered == sorted([CardKind.OPENED, CardKind.SOLVED, CardKind.SENT_TO_COURT, CardKind.CONVICTED])
     rows = card_counts(scope=Q(), start=today.replace(month=1, day=1), end=today, by=["kind", "body"])
     assert {"kind": CardKind.CONVICTED, "body": "police", "n": 1} in rows
 

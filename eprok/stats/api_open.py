@@ -67,7 +67,7 @@ def open_data_years(request: HttpRequest, response: HttpResponse) -> Any:
         "years": opendata.completed_years(),
         "measures": [{"slug": m.slug, "label": str(m.label)} for m in opendata.MEASURES.values()],
         "threshold": opendata.threshold(),
-        "schema_url": request.build_absolute_uri(reverse("opendata:schema")),
+        "schema_url": request.build_absolute_uri(reverse("opendata:open_data_schema")),
     }
 
 

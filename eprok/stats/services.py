@@ -215,7 +215,8 @@ def record(subject_type: str, pk: int | None) -> Written:
     """Bring the cards of one record up to date, inside the caller's transaction."""
     if pk is None:
         return Written()
-    with transaction.atomic():
+    # No savepoint of its own: a failure here fails the caller's milestone with it (no card, no change).
+    with transaction.atomic(savepoint=False):
         # The record's row lock (the caller usually holds it already) orders two writers of one record.
         obj = subjects(subject_type).select_for_update(of=("self",)).filter(pk=pk).first()
         if obj is None:

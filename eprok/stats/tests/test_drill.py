@@ -93,6 +93,7 @@ def test_a_region_without_cards_in_the_scope_shows_no_rows(s):
     assert result.rows == [] and result.total == 0
 
 
+@pytest.mark.usefixtures("english")
 def test_the_breadcrumbs_follow_the_drill_path_inside_the_scope(s):
     result = level(s.p.superior, unit="baku-xetai", kind="opened")
     assert [crumb.label for crumb in result.crumbs] == ["Country", s.p.city.name, s.p.unit.name]

@@ -868,6 +868,7 @@ def seeded(workload, hotline, supervision, training):
     """Every register seeded (the workload fixture seeds the appeals too)."""
 
 
+@pytest.mark.usefixtures("english")
 @pytest.mark.parametrize(
     ("code", "figure"),
     [

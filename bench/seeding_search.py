@@ -13,8 +13,8 @@ Two seeders, after the appeals (bench.seeding.SEEDERS):
   folding of `services.build_terms`) and written in bulk instead of through `bulk_create`. The folding
   of a text is memoised per line (folding is line-local), which makes it about ten times faster; a
   sample of every type is then re-indexed with the search app's own `services.write_batch` inside a
-  rolled-back transaction and compared column by column with the bulk rows (`verify_index_sample`):
-  any difference stops the seeding.
+  rolled-back transaction and compared column by column with the bulk rows (`verify_index_sample`,
+  the candidate scope's columns included): any difference stops the seeding.
 
 The two seeders only run when a scenario that reads them is selected (`bench.selection`).
 """
@@ -320,6 +320,10 @@ ENTRY_COLUMNS = (
     "title",
     "text",
     "terms",
+    "scope_label",
+    "scope_id",
+    "scope_unit_id",
+    "classification",
     "indexed_at",
 )
 CHUNK = 20_000  # objects read per query on PostgreSQL
@@ -344,6 +348,7 @@ def _entry_rows(
             continue
         entry_id = next_entry
         next_entry += 1
+        scope_label, scope_id, scope_unit_id, classification = services.scope_columns(source, obj.pk, doc)
         entries.append(
             (
                 entry_id,
@@ -356,6 +361,10 @@ def _entry_rows(
                 (doc.title or "")[:300],
                 (doc.text or "")[: services._TEXT_LIMIT],
                 folder.build_terms(doc),
+                scope_label,
+                scope_id,
+                scope_unit_id,
+                classification,
                 now,
             )
         )
@@ -472,7 +481,19 @@ def _entry_snapshot(label: str, pks: Sequence[int]) -> dict[int, tuple[Any, ...]
     from eprok.search.models import SearchEntry, SearchKey
 
     rows = SearchEntry.objects.filter(label=label, object_id__in=list(pks)).values_list(
-        "id", "object_id", "key", "unit_id", "status", "date", "title", "text", "terms"
+        "id",
+        "object_id",
+        "key",
+        "unit_id",
+        "status",
+        "date",
+        "title",
+        "text",
+        "terms",
+        "scope_label",
+        "scope_id",
+        "scope_unit_id",
+        "classification",
     )
     out: dict[int, tuple[Any, ...]] = {}
     for entry_id, object_id, *rest in rows:

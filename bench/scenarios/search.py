@@ -237,9 +237,10 @@ class SearchInProcess(Scenario):
             f" {seconds:g} s and {MAX_ITERATIONS} calls.",
             "raw: the backend's own query for the same terms (backends.match_sql / the key index), no access,"
             " no facets; 'newest' is the selector's candidate bound (2,001 rows by date).",
-            "search(): eprok.search.selectors.search, the page of 20 hits with facets and snippets; the"
-            " access condition of every owning app applies before anything is counted. 'results' is its total"
-            " ('+': the candidate bound was reached).",
+            "search(): eprok.search.selectors.search, the page of 20 hits with facets and snippets;"
+            " candidates are read within the reader's candidate scope and every one is admitted by its"
+            " owning app's visible_to before anything is counted. 'results' is its total ('+': the"
+            " candidate bound was reached).",
         ]
         return ScenarioResult(self.title, COLUMNS, rows, notes, data)
 

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from django.db.models import F
 from pypdf import PdfReader
 
 from bench.scenarios import BenchContext, load
@@ -97,7 +98,21 @@ def test_every_record_is_indexed_once_and_a_sample_equals_what_the_search_app_wr
     user = gpo_reader(create=True)
     assert gpo_reader(create=True) == user
     assert user.role_assignments.filter(include_subunits=True).count() == 3
-    # The sample check fails when a bulk row differs from what the search app writes.
+    # The candidate scope's columns: a document's entry is decided by its owner, in the owner's unit.
+    entry = SearchEntry.objects.filter(label="documents.document").order_by("pk").first()
+    assert entry is not None
+    owned = Document.objects.get(pk=entry.object_id)
+    assert (entry.scope_label, entry.scope_id, entry.classification) == (
+        owned.owner_type,
+        owned.owner_id,
+        owned.classification,
+    )
+    # The sample check fails when a bulk row differs from what the search app writes, the candidate
+    # scope's columns included.
+    SearchEntry.objects.filter(label="cases.case").update(scope_unit=None)
+    with pytest.raises(IndexMismatch, match=r"cases\.case"):
+        verify_index_sample()
+    SearchEntry.objects.filter(label="cases.case").update(scope_unit=F("unit"))
     SearchEntry.objects.filter(label="documents.document").update(terms="changed")
     with pytest.raises(IndexMismatch, match=r"documents\.document"):
         verify_index_sample()

@@ -8,6 +8,7 @@ Both are created by migration 0002_full_text.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 
 from django.db import connection
@@ -83,3 +84,25 @@ def match_sql(groups: Sequence[tuple[Sequence[str], Sequence[str]]]) -> tuple[st
     return "search_searchentry.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)", [
         " AND ".join(parts)
     ]
+
+
+def estimated_share(groups: Sequence[tuple[Sequence[str], Sequence[str]]]) -> float | None:
+    """The share of the entries the planner expects these groups to match (PostgreSQL: from the
+    statistics of the tsvector column, one EXPLAIN; None elsewhere or without statistics)."""
+    if vendor() != "postgresql" or not groups:
+        return None
+    sql, params = match_sql(groups)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'search_searchentry'::regclass")
+        row = cursor.fetchone()
+        total = float(row[0]) if row else 0.0
+        if total <= 0:
+            return None
+        cursor.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM search_searchentry WHERE {sql}", params)  # noqa: S608
+        found = cursor.fetchone()
+    plan = found[0] if found else None
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    if not plan:
+        return None
+    return float(plan[0]["Plan"]["Plan Rows"]) / total

@@ -27,6 +27,21 @@ class SearchEntry(models.Model):
     title = models.CharField(_("title"), max_length=300)
     text = models.TextField(_("text"), blank=True, help_text=_("The shown text, cut for snippets."))
     terms = models.TextField(_("folded terms"), blank=True)
+    # Whose access rule decides who opens the record (the record itself, or a document's owner), that
+    # record's unit, and the record's classification: what the candidate scope of a search tests
+    # (eprok.search.registry.CandidateScope), so that the candidates start from the reader's units.
+    scope_label = models.CharField(_("access decided by"), max_length=64, blank=True)
+    scope_id = models.BigIntegerField(_("access record id"), null=True, blank=True)
+    scope_unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("access unit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,  # search_entry_scope_unit (unit, date, id) serves it
+    )
+    classification = models.PositiveSmallIntegerField(_("classification"), default=0)
     indexed_at = models.DateTimeField(_("indexed at"), auto_now=True)
 
     class Meta:
@@ -39,6 +54,10 @@ class SearchEntry(models.Model):
             models.Index(fields=["-date", "-id"], name="search_entry_recent"),
             models.Index(fields=["label", "-date"], name="search_entry_label_recent"),
             models.Index(fields=["unit", "-date"], name="search_entry_unit_recent"),
+            # The candidate scope: the newest entries held by one unit, of one type, of given records.
+            models.Index(fields=["scope_unit", "-date", "-id"], name="search_entry_scope_unit"),
+            models.Index(fields=["scope_label", "-date", "-id"], name="search_entry_scope_label"),
+            models.Index(fields=["scope_label", "scope_id", "scope_unit"], name="search_entry_scope_record"),
         ]
 
     def __str__(self) -> str:

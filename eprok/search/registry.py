@@ -32,6 +32,35 @@ class IndexDocument:
     unit_id: int | None = None
     status: str = ""
     date: datetime.date | None = None
+    # Whose access rule decides who may open the record, when not the record's own: a document's owner
+    # (its type's label, id and unit). Stored on the entry for the candidate scope (CandidateScope).
+    scope_label: str = ""
+    scope_id: int | None = None
+    scope_unit_id: int | None = None
+    # The record's classification (org.roles.Clearance): a reader below it never opens the record.
+    classification: int = 0
+
+
+@dataclass(frozen=True)
+class CandidateScope:
+    """A SUPERSET of the records of one type a user may open, as the search index can test it: every
+    record the user may open is held by one of `units` (by the unit stored on its entry) or is among
+    `records` (pks of the type: what the user sees otherwise, in person or through another of the
+    record's units, held by a unit outside `units`).
+    `units=None` means no restriction at all. Search reads its candidates through this (bounded by unit,
+    recency and access) and still asks the owning app's visible_to about every candidate, so a scope
+    wider than the rule costs time, never correctness; a narrower one would hide records."""
+
+    units: frozenset[int] | None = None
+    records: frozenset[int] = frozenset()
+
+    @property
+    def unrestricted(self) -> bool:
+        return self.units is None
+
+
+EVERYTHING = CandidateScope()
+NOTHING = CandidateScope(units=frozenset())
 
 
 @dataclass(frozen=True)
@@ -53,6 +82,16 @@ class SearchSource:
     # Of these pks, those visible_to(user) admits, when the owning app can answer that more cheaply than
     # visible_to(user).filter(pk__in=...) (documents: one question per owner type).
     visible_among: Callable[[Any, set[int]], set[int]] | None = None
+    # A superset of visible_to(user) that the index can test (see CandidateScope); None: no restriction.
+    candidate_scope: Callable[[Any], CandidateScope] | None = None
+    # The types whose access rules decide this source's entries (the entries' scope_label): the source
+    # itself, or for documents their owners' types.
+    scope_labels: Callable[[], Iterable[str]] | None = None
+    # The highest classification of this source's records the user may open (None: not classified).
+    clearance: Callable[[Any], int] | None = None
+
+    def decided_by(self) -> list[str]:
+        return list(self.scope_labels()) if self.scope_labels is not None else [self.label]
 
 
 _SOURCES: dict[str, SearchSource] = {}

@@ -10,6 +10,12 @@ The order is the point (docs/decisions/0015-search.md):
 3. Candidates are bounded: the newest SEARCH_CANDIDATE_LIMIT visible matches are taken (by the
    (date, id) index), and counts, facets and pages are computed over them only. When the bound is
    reached the page says so ("more than N"), and the user narrows the search.
+
+The candidates are read within the user's candidate scope (`candidate_scope`): each source offers a
+superset of what the user may open that the index can test on the entry itself (the unit and type of
+the record whose rule decides, its classification), so the query starts from the user's units — on
+PostgreSQL one ordered index walk per unit, merged — instead of from everyone's newest matches. The
+owning app's visible_to still decides every candidate (step 2).
 """
 
 from __future__ import annotations
@@ -21,16 +27,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import BooleanField, Count, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.urls import NoReverseMatch
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from eprok.search import backends, folding
 from eprok.search.models import KeyKind, SearchEntry, SearchKey, SearchName
-from eprok.search.registry import get_source, sources
+from eprok.search.registry import EVERYTHING, CandidateScope, get_source, sources
 
 PAGE_SIZE = 20
 MAX_PAGE = 100
@@ -178,8 +186,9 @@ def plan(q: str) -> QueryPlan:
 
 
 # Candidates are read newest first and checked against the owning apps' access rules SCAN_CHUNK at a
-# time, for just the records in the chunk. At most SCAN_FACTOR × the candidate bound are read.
-SCAN_CHUNK = 1000
+# time, for just the records in the chunk (the first window of bound + 1 in one go: within the candidate
+# scope nearly all of them are the user's). At most SCAN_FACTOR × the candidate bound are read.
+SCAN_CHUNK = 2500
 SCAN_FACTOR = 10
 
 
@@ -203,6 +212,57 @@ def access_condition(user: Any, labels: Sequence[str] | None = None) -> Q:
             continue
         condition |= Q(label=source.label, object_id__in=source.visible_to(user).values("pk"))
     return condition
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where a user's candidates lie: `clearance` holds on every entry, and when `branches` is not None
+    one of them does too. Branches are disjoint conditions on the entry (one per unit, one per type seen
+    in full, one per type's personal records), each served by an index in date order."""
+
+    clearance: Q
+    branches: list[Q] | None
+
+    def condition(self) -> Q:
+        if self.branches is None:
+            return self.clearance
+        either = Q(pk__in=[])
+        for branch in self.branches:
+            either |= branch
+        return self.clearance & either
+
+
+def candidate_scope(user: Any) -> Scope:
+    """The user's candidate scope: each source's CandidateScope (a superset of its visible_to) applied
+    to the entries it decides (documents: their owners' types); a type without one is not restricted."""
+    scopes: dict[str, CandidateScope] = {}
+    clearance = Q()
+    for source in sources():
+        for label in source.decided_by():
+            if label not in scopes:
+                decider = get_source(label)
+                hook = decider.candidate_scope if decider is not None else None
+                scopes[label] = hook(user) if hook is not None else EVERYTHING
+        if source.clearance is not None:
+            clearance &= ~Q(label=source.label) | Q(classification__lte=source.clearance(user))
+    if all(scope.unrestricted for scope in scopes.values()):
+        return Scope(clearance, None)
+    branches: list[Q] = []
+    by_unit: dict[int, list[str]] = {}
+    for label, scope in scopes.items():
+        if scope.units is None:
+            branches.append(Q(scope_label=label))
+            continue
+        for unit in sorted(scope.units):
+            by_unit.setdefault(unit, []).append(label)
+        if scope.records:
+            personal = Q(scope_label=label, scope_id__in=sorted(scope.records))
+            if scope.units:  # disjoint from the unit branches
+                personal &= ~Q(scope_unit__in=sorted(scope.units))
+            branches.append(personal)
+    for unit, labels in sorted(by_unit.items()):
+        branches.append(Q(scope_unit_id=unit, scope_label__in=labels))
+    return Scope(clearance, branches)
 
 
 def matching(query: QueryPlan) -> QuerySet[SearchEntry]:
@@ -243,20 +303,129 @@ def _filters(params: SearchParams, skip: str = "") -> Q:
 Row = tuple[int, str, int | None, str]  # (id, label, unit id, status)
 
 
-def _candidates(user: Any, entries: QuerySet[SearchEntry], bound: int) -> tuple[list[Row], bool]:
+_COLUMNS = ("id", "label", "unit_id", "status", "object_id")
+
+
+# How the newest candidates are read on PostgreSQL, by the share of the entries the words match (the
+# planner's estimate, backends.estimated_share):
+# - WALK, a common term (WALK_SHARE and more): the (date, id) index is walked, newest first, checking the
+#   match on each row, and stops at the bound; with a candidate scope, one walk per unit (merged);
+# - WINDOW, a term in a few percent of the entries (a frequent surname's skeleton): the last WINDOW_DAYS
+#   first, then a window sized from what that one held, then everything, each read through the
+#   full-text index AND the date index together (a few thousand rows, instead of walking tens of
+#   thousands of dates or fetching every match);
+# - PLAIN, a rare term or a number: every match through the index, then the newest.
+WALK, WINDOW, PLAIN = "walk", "window", "plain"
+WALK_SHARE = 0.10
+WINDOW_SHARE = 0.02
+WINDOW_DAYS = 31
+WINDOW_MAX_DAYS = 3650
+WALK_SPAN = 40_000
+
+
+def read_plan(query: QueryPlan) -> str:
+    if query.numbers or not query.groups or connection.vendor != "postgresql":
+        return PLAIN
+    share = backends.estimated_share(query.groups)
+    if share is None:
+        return PLAIN
+    if share >= WALK_SHARE:
+        return WALK
+    return WINDOW if share >= WINDOW_SHARE else PLAIN
+
+
+def _newest(
+    entries: QuerySet[SearchEntry], scope: Scope | None, start: int, stop: int, how: str = WALK
+) -> list[Any]:
+    """Rows start..stop of the entries in the scope, newest first (date, then id, descending)."""
+    if how == PLAIN or start > 0 or SearchEntry.objects.filter(date__isnull=True).exists():
+        # (Entries without a date come first in that order, and no date window holds them.)
+        return _read(entries, scope, start, stop, merge=how == WALK)
+    if how == WALK:
+        if scope is None or not scope.branches or len(scope.branches) < 2:
+            return _read(entries, scope, start, stop)
+        # The per-unit walks stop at the bound, but a part with few matches (a type whose records
+        # rarely hold the term) would walk all its entries: bound them by the date of the
+        # WALK_SPAN-th newest entry of all (read from the date index alone).
+        edge = SearchEntry.objects.order_by("-date", "-id").values_list("date", flat=True)[
+            WALK_SPAN : WALK_SPAN + 1
+        ]
+        since_date = next(iter(edge), None)
+        if since_date is not None:
+            rows = _read(entries.filter(date__gte=since_date), scope, 0, stop)
+            if len(rows) >= stop:
+                return rows
+        return _read(entries, scope, start, stop)
+    days = WINDOW_DAYS
+    today = timezone.localdate()
+    for _attempt in range(2):
+        since = today - datetime.timedelta(days=days)
+        # The newest `stop` rows are those of the window when it holds that many: every entry outside
+        # it is older than all of them.
+        rows = _read(entries.filter(date__gte=since), scope, 0, stop, merge=False)
+        if len(rows) >= stop:
+            return rows
+        days = max(days * 2, int(days * 2 * stop / max(len(rows), 1)))
+        if days > WINDOW_MAX_DAYS:
+            break
+    return _read(entries, scope, start, stop, merge=False)
+
+
+def _read(
+    entries: QuerySet[SearchEntry], scope: Scope | None, start: int, stop: int, *, merge: bool = True
+) -> list[Any]:
+    """Rows start..stop of the entries in the scope, newest first (date, then id, descending).
+
+    On PostgreSQL with several branches: each branch's newest `stop` rows by its own index, merged in
+    date order (UNION ALL of ordered, limited parts under one ORDER BY: a Merge Append that reads each
+    part only as far as the merge needs); elsewhere one query with the branches OR-ed."""
+    if scope is None:
+        ordered = entries.order_by("-date", "-id").values_list(*_COLUMNS)
+        return list(ordered[start:stop])
+    branches = scope.branches or []
+    if not merge or connection.vendor != "postgresql" or len(branches) < 2:
+        ordered = entries.filter(scope.condition()).order_by("-date", "-id").values_list(*_COLUMNS)
+        return list(ordered[start:stop])
+    parts: list[str] = []
+    params: list[Any] = []
+    for branch in branches:
+        part = entries.filter(scope.clearance, branch).order_by("-date", "-id")
+        part = part.values_list(*_COLUMNS, "date")[:stop]
+        try:
+            sql, part_params = part.query.get_compiler(using=part.db).as_sql()
+        except EmptyResultSet:
+            continue
+        parts.append(f"({sql})")
+        params.extend(part_params)
+    if not parts:
+        return []
+    columns = ", ".join(_COLUMNS)
+    union = " UNION ALL ".join(parts)
+    sql = (
+        f"SELECT {columns} FROM ({union}) AS candidates "  # noqa: S608 - compiled querysets, parameters apart
+        f"ORDER BY date DESC, id DESC LIMIT {int(stop - start)} OFFSET {int(start)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
+def _candidates(
+    user: Any, entries: QuerySet[SearchEntry], bound: int, scope: Scope | None = None, how: str = WALK
+) -> tuple[list[Row], bool]:
     """The newest `bound + 1` matching entries of records the user may open (one more tells that the
     bound was reached), as plain rows, and whether the reading stopped before the matches ran out.
 
     Access comes first: a row is kept only once the owning app has admitted its record (visible_ids), so
     nothing after this (counts, facets, the page) ever sees an entry the user may not open. Reading is
     bounded by recency: the newest bound + 1 matches in one query (the backend's own plan for a top-N),
-    then, only if too few of them are the user's, the next ones up to SCAN_FACTOR × bound."""
-    ordered = entries.order_by("-date", "-id").values_list("id", "label", "unit_id", "status", "object_id")
+    then, only if too few of them are the user's, the next ones up to SCAN_FACTOR × bound. With a
+    `scope` (candidate_scope), only entries within it are read: a superset of the user's."""
     limit = bound * SCAN_FACTOR
     rows: list[Row] = []
     more = True
     for start, stop in ((0, bound + 1), (bound + 1, limit)):
-        window = list(ordered[start:stop])
+        window = _newest(entries, scope, start, stop, how)
         more = len(window) == stop - start
         for offset in range(0, len(window), SCAN_CHUNK):
             chunk = window[offset : offset + SCAN_CHUNK]
@@ -281,7 +450,13 @@ def _count(rows: Sequence[Row], index: int) -> dict[Any, int]:
 
 
 def _facets(
-    user: Any, matches: QuerySet[SearchEntry], rows: list[Row], params: SearchParams, bound: int
+    user: Any,
+    matches: QuerySet[SearchEntry],
+    rows: list[Row],
+    params: SearchParams,
+    bound: int,
+    scope: Scope | None = None,
+    how: str = WALK,
 ) -> dict[str, list[FacetValue]]:
     """Counts per type, unit, status and article over the candidates. A facet with a value chosen is
     counted with every filter but its own, so its other values stay on offer with their counts."""
@@ -290,7 +465,7 @@ def _facets(
     def pool(dimension: str, selected: object) -> list[Row]:
         if not selected:
             return rows[:bound]
-        return _candidates(user, matches.filter(_filters(params, dimension)), bound)[0][:bound]
+        return _candidates(user, matches.filter(_filters(params, dimension)), bound, scope, how)[0][:bound]
 
     facets: dict[str, list[FacetValue]] = {}
     counts = _count(pool("type", params.types), 1)
@@ -347,13 +522,16 @@ def search(
     bound = candidate_limit()
     # Access first: _candidates keeps only entries of records the user may open; nothing below sees others.
     matches = matching(query)
-    rows, unread = _candidates(user, matches.filter(_filters(params)), bound)
+    how = read_plan(query)
+    # A rare term or a number reads every match anyway: those few are checked one by one, no scope.
+    scope = candidate_scope(user) if how != PLAIN else None
+    rows, unread = _candidates(user, matches.filter(_filters(params)), bound, scope, how)
     results.capped = len(rows) > bound or unread
     rows = rows[:bound]
     results.total = len(rows)
     results.pages = (results.total + limit - 1) // limit
     results.offset = offset
-    results.facets = _facets(user, matches, rows, params, bound)
+    results.facets = _facets(user, matches, rows, params, bound, scope, how)
     page_ids = [row[0] for row in rows[offset : offset + limit]]
     entries = SearchEntry.objects.select_related("unit").in_bulk(page_ids)
     results.hits = [_hit(entries[pk], query) for pk in page_ids if pk in entries]

@@ -153,6 +153,14 @@ def build_keys(doc: IndexDocument) -> list[tuple[str, str]]:
     return list(keys)
 
 
+def scope_columns(source: SearchSource, pk: int, doc: IndexDocument) -> tuple[str, int, int | None, int]:
+    """(scope_label, scope_id, scope_unit_id, classification) of an entry: the record whose access rule
+    decides (the record itself unless the document names another, e.g. a document's owner) and its unit."""
+    if doc.scope_label:
+        return doc.scope_label[:64], int(doc.scope_id or 0), doc.scope_unit_id, int(doc.classification or 0)
+    return source.label, int(pk), doc.unit_id, int(doc.classification or 0)
+
+
 def write_batch(source: SearchSource, objects: Iterable[Any]) -> int:
     """Replace the entries of these objects (one bulk delete, one bulk insert per table)."""
     objects = list(objects)
@@ -167,20 +175,26 @@ def write_batch(source: SearchSource, objects: Iterable[Any]) -> int:
         else:
             pairs.append((obj, doc))
     remove_entries(source.label, [obj.pk for obj in objects])
-    entries = [
-        SearchEntry(
-            label=source.label,
-            object_id=obj.pk,
-            key=str(doc.key)[:64],
-            unit_id=doc.unit_id,
-            status=(doc.status or "")[:40],
-            date=doc.date,
-            title=(doc.title or "")[:300],
-            text=(doc.text or "")[:_TEXT_LIMIT],
-            terms=build_terms(doc),
+    entries = []
+    for obj, doc in pairs:
+        scope_label, scope_id, scope_unit_id, classification = scope_columns(source, obj.pk, doc)
+        entries.append(
+            SearchEntry(
+                label=source.label,
+                object_id=obj.pk,
+                key=str(doc.key)[:64],
+                unit_id=doc.unit_id,
+                status=(doc.status or "")[:40],
+                date=doc.date,
+                title=(doc.title or "")[:300],
+                text=(doc.text or "")[:_TEXT_LIMIT],
+                terms=build_terms(doc),
+                scope_label=scope_label,
+                scope_id=scope_id,
+                scope_unit_id=scope_unit_id,
+                classification=classification,
+            )
         )
-        for obj, doc in pairs
-    ]
     SearchEntry.objects.bulk_create(entries, batch_size=500)
     keys: list[SearchKey] = []
     vocabulary: dict[str, None] = {}

@@ -10,12 +10,20 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import BigIntegerField, OuterRef, QuerySet, Subquery, When
+from django.db.models import Case as CaseWhen
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from eprok.search.registry import IndexDocument, SearchSource, register_source
+from eprok.search.registry import (
+    EVERYTHING,
+    NOTHING,
+    CandidateScope,
+    IndexDocument,
+    SearchSource,
+    register_source,
+)
 
 _ARTICLE = re.compile(r"\d+(?:\.\d+)*")
 
@@ -41,6 +49,135 @@ def _person_names(parties: Any) -> list[str]:
 
 def _status_labels(choices: Any) -> Any:
     return lambda: {value: label for value, label in choices.choices}
+
+
+# --- candidate scopes --------------------------------------------------------------------------------
+# Each is derived from the owning app's visible_to (read it next to these): the units whose records a
+# role shows, as unit ids (org.grants.unit_scope's rule: the grant's unit, or its whole subtree), and the
+# records the user sees otherwise (in person, or through another of the record's units) that are held
+# by a unit outside those (the others are read by unit anyway): few, each query on an index. A superset
+# is enough: search asks visible_to about every candidate afterwards.
+
+
+def covered_units(user: Any, roles: Iterable[str]) -> frozenset[int] | None:
+    """The ids of the units where `user` holds one of `roles` (as unit_scope reads a grant), or None
+    when that is every unit."""
+    from eprok.org.grants import active_grants
+    from eprok.org.models import Unit
+
+    wanted = set(roles)
+    grants = [grant for grant in active_grants(user) if grant.role in wanted]
+    ids = {grant.unit_id for grant in grants if not grant.include_subunits}
+    prefixes = tuple(grant.unit_path for grant in grants if grant.include_subunits)
+    if prefixes:
+        total = 0
+        for pk, path in Unit.objects.values_list("pk", "path"):
+            total += 1
+            if path.startswith(prefixes):
+                ids.add(pk)
+        if len(ids) >= total:
+            return None
+    return frozenset(ids)
+
+
+def _signed_in(user: Any) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False) and user.is_active
+
+
+def _material_scope(user: Any) -> CandidateScope:
+    """materials.access.visible_to: a reader role over the unit or the unit it was transferred to, or
+    the assignee."""
+    from eprok.materials.access import READER_ROLES
+    from eprok.materials.models import Material
+
+    if not _signed_in(user):
+        return NOTHING
+    units = covered_units(user, READER_ROLES)
+    if units is None:
+        return EVERYTHING
+    outside = Material.objects.exclude(unit_id__in=units).order_by().values_list("pk", flat=True)
+    records = set(outside.filter(assignee_id=user.pk))
+    if units:  # unit_scope(role, "transferred_to_unit") for the reader roles: the same units
+        records |= set(outside.filter(transferred_to_unit_id__in=units))
+    return CandidateScope(units=units, records=frozenset(records))
+
+
+def _case_scope(user: Any) -> CandidateScope:
+    """cases.access.visible_to: "Supervise" over the unit ("State prosecution" once sent to court: its
+    units are kept whatever the status), the active team and the supervising prosecutor."""
+    from eprok.cases.models import Case, TeamMember
+    from eprok.org.roles import Role
+
+    if not _signed_in(user):
+        return NOTHING
+    units = covered_units(user, (Role.SUPERVISE, Role.PROSECUTE))
+    if units is None:
+        return EVERYTHING
+    team = TeamMember.objects.filter(employee_id=user.pk, removed_at__isnull=True).exclude(
+        case__unit_id__in=units
+    )
+    records = set(team.order_by().values_list("case_id", flat=True))
+    outside = Case.objects.exclude(unit_id__in=units).order_by().values_list("pk", flat=True)
+    records |= set(outside.filter(supervisor_id=user.pk))
+    return CandidateScope(units=units, records=frozenset(records))
+
+
+def _appeal_scope(user: Any) -> CandidateScope:
+    """appeals.access.visible_to: a reader role over the receiving unit (every appeal with one over a
+    whole tree), or over the unit it was forwarded to; "Answer appeals" over the executor unit or the
+    department it was escalated to; the executor."""
+    from eprok.appeals import access
+    from eprok.appeals.models import Appeal
+    from eprok.org.roles import Role
+
+    if not _signed_in(user):
+        return NOTHING
+    if access.reads_everything(user):
+        return EVERYTHING
+    units = covered_units(user, access.READER_ROLES)
+    if units is None:
+        return EVERYTHING
+    answering = covered_units(user, (Role.ANSWER_APPEALS,))
+    found = Appeal.objects.exclude(unit_id__in=units).order_by().values_list("pk", flat=True)
+    records = set(found.filter(executor_id=user.pk))
+    if units:  # unit_scope(role, "forwarded_to_unit") for the reader roles: the same units
+        records |= set(found.filter(forwarded_to_unit_id__in=units))
+    if answering is None:
+        return EVERYTHING
+    if answering:
+        records |= set(found.filter(executor_unit_id__in=answering))
+        records |= set(found.filter(escalated_to_id__in=answering))
+    return CandidateScope(units=units, records=frozenset(records))
+
+
+def _person_scope(user: Any) -> CandidateScope:
+    """persons.access.visible_to: the whole registry for its users, nothing for anyone else."""
+    from eprok.persons.access import can_use_registry
+
+    return EVERYTHING if can_use_registry(user) else NOTHING
+
+
+def _stale_documents(label: str) -> Any:
+    """The `dependents` of a type that owns documents: its documents whose entries hold another unit
+    than the owner's now (the owner was transferred), so that their candidate scope follows the owner."""
+
+    def find(pks: Sequence[int]) -> dict[str, Iterable[int]]:
+        from eprok.search.models import SearchEntry
+        from eprok.search.registry import get_source
+
+        source = get_source(label)
+        if source is None:
+            return {}
+        units = dict(source.model._default_manager.filter(pk__in=list(pks)).values_list("pk", "unit_id"))
+        rows = SearchEntry.objects.filter(
+            label=DOCUMENTS, scope_label=label, scope_id__in=list(pks)
+        ).values_list("object_id", "scope_id", "scope_unit_id")
+        return {DOCUMENTS: [pk for pk, owner, unit in rows if units.get(owner) != unit]}
+
+    return find
+
+
+DOCUMENTS = "documents.document"
 
 
 # --- crime reports ---------------------------------------------------------------------------------
@@ -245,9 +382,21 @@ def _person_statuses() -> dict[str, Any]:
 
 
 def _document_queryset() -> QuerySet[Any]:
+    """Documents with their owner's unit now (`owner_unit_id`): the candidate scope follows the owner."""
+    from eprok.documents import owners
     from eprok.documents.models import Document
 
-    return Document.objects.all()
+    whens = []
+    for owner in owners.owner_types():
+        if "unit" not in {f.name for f in owner.model._meta.concrete_fields}:
+            continue
+        unit = owner.model._default_manager.filter(pk=OuterRef("owner_id")).values("unit_id")[:1]
+        whens.append(When(owner_type=owner.label, then=Subquery(unit)))
+    if not whens:
+        return Document.objects.all()
+    return Document.objects.annotate(
+        owner_unit_id=CaseWhen(*whens, default=None, output_field=BigIntegerField())
+    )
 
 
 def _document_document(document: Any) -> IndexDocument:
@@ -259,7 +408,23 @@ def _document_document(document: Any) -> IndexDocument:
         unit_id=document.unit_id,
         status=document.status,
         date=_day(document.created_at),
+        scope_label=document.owner_type,
+        scope_id=document.owner_id,
+        scope_unit_id=getattr(document, "owner_unit_id", None),
+        classification=int(document.classification or 0),
     )
+
+
+def _document_owner_types() -> list[str]:
+    from eprok.documents import owners
+
+    return [owner.label for owner in owners.owner_types()]
+
+
+def _document_clearance(user: Any) -> int:
+    from eprok.documents.access import clearance_of
+
+    return clearance_of(user)
 
 
 def _document_visible(user: Any) -> QuerySet[Any]:
@@ -296,6 +461,8 @@ def register_builtin_sources() -> None:
             url=_case_url,
             status_labels=_status_labels(CaseStatus),
             order=10,
+            dependents=_stale_documents("cases.case"),
+            candidate_scope=_case_scope,
         )
     )
     register_source(
@@ -309,6 +476,8 @@ def register_builtin_sources() -> None:
             url=_material_url,
             status_labels=_status_labels(MaterialStatus),
             order=20,
+            dependents=_stale_documents("materials.material"),
+            candidate_scope=_material_scope,
         )
     )
     from eprok.appeals.models import Appeal
@@ -324,6 +493,8 @@ def register_builtin_sources() -> None:
             url=_appeal_url,
             status_labels=_status_labels(AppealStatus),
             order=30,
+            dependents=_stale_documents("appeals.appeal"),
+            candidate_scope=_appeal_scope,
         )
     )
     register_source(
@@ -338,6 +509,7 @@ def register_builtin_sources() -> None:
             status_labels=_person_statuses,
             order=40,
             dependents=_person_dependents,
+            candidate_scope=_person_scope,
         )
     )
     register_source(
@@ -352,5 +524,7 @@ def register_builtin_sources() -> None:
             url=_document_url,
             status_labels=_status_labels(DocumentStatus),
             order=50,
+            scope_labels=_document_owner_types,
+            clearance=_document_clearance,
         )
     )

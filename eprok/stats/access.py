@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 
 from eprok.core.access import deny
 from eprok.org.grants import Grant, active_grants, has_role, unit_scope
@@ -51,10 +51,22 @@ def card_scope(user: Any) -> Q:
 
     The scope is decided on the units' places in the tree today (not on the path a card was written with),
     so a unit moved to another office falls to the new office's analysts and leaves the old one's."""
-    grants_ = grants(user)
-    if not grants_:
+    if not grants(user):
         return Q(pk__in=[])
-    return Q(unit_id__in=Unit.objects.filter(unit_scope(user, ROLE, None)).values("pk"))
+    return subtree_filter(unit_scope(user, ROLE, None))
+
+
+def subtree_filter(units: Q) -> Q:
+    """A filter on cards of the units matching `units` (a filter on Unit), as a list of unit ids read in one
+    query (a hashed look-up per card in the database, cheaper than a sub-select over millions of cards); no
+    filter at all when the units are every unit of the tree."""
+    rows = Unit.objects.annotate(
+        inside=Case(When(units, then=Value(True)), default=Value(False))
+    ).values_list("pk", "inside")
+    ids = [pk for pk, inside in rows if inside]
+    if len(ids) == len(rows):
+        return Q()
+    return Q(unit_id__in=ids)
 
 
 def record_scope(user: Any, unit_field: str = "unit") -> Q:

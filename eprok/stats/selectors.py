@@ -69,7 +69,9 @@ def cards(
         queryset = queryset.filter(kind__in=list(kinds))
     for name, value in (filters or {}).items():
         if name == "unit_path":  # a subtree, on the units' places in the tree today
-            queryset = queryset.filter(unit_id__in=Unit.objects.filter(path__startswith=value).values("pk"))
+            from .access import subtree_filter
+
+            queryset = queryset.filter(subtree_filter(Q(path__startswith=value)))
             continue
         if name not in FILTERS:
             raise ValueError(f"unknown filter {name!r}")
@@ -121,10 +123,21 @@ def children_of(unit: Unit) -> list[Unit]:
     return list(Unit.objects.filter(parent=unit).order_by("sort_order", "path"))
 
 
-def rollup(counts_by_unit: Mapping[int, int], parent: Unit, children: Sequence[Unit]) -> dict[int, int]:
+def unit_paths(pks: Iterable[int]) -> dict[int, str]:
+    """unit pk → its tree path today, in one query (give it to `rollup` when rolling up several measures)."""
+    return dict(Unit.objects.filter(pk__in=list(pks)).values_list("pk", "path"))
+
+
+def rollup(
+    counts_by_unit: Mapping[int, int],
+    parent: Unit,
+    children: Sequence[Unit],
+    paths: Mapping[int, str] | None = None,
+) -> dict[int, int]:
     """child pk → the count of the child's whole subtree, from counts per unit pk; the parent's own cards
-    (not in any child) are under the parent's pk."""
-    paths = dict(Unit.objects.filter(pk__in=list(counts_by_unit)).values_list("pk", "path"))
+    (not in any child) are under the parent's pk. `paths` (unit_paths) saves the query."""
+    if paths is None:
+        paths = unit_paths(counts_by_unit)
     out: dict[int, int] = {child.pk: 0 for child in children}
     out.setdefault(parent.pk, 0)
     for pk, n in counts_by_unit.items():

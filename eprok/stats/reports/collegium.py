@@ -339,9 +339,10 @@ def _by_unit(user: Any, period: Period, by_unit: list[dict[str, Any]]) -> Table:
         grouped.setdefault(int(row["unit"]), []).append(row)
     per_unit = {pk: _measures(rows) for pk, rows in grouped.items()}
     per_measure: dict[str, dict[int, int]] = {}
+    paths = selectors.unit_paths(per_unit) if per_unit else {}
     for key in MEASURES:
         counts = {pk: m[key] for pk, m in per_unit.items() if m[key]}
-        per_measure[key] = selectors.rollup(counts, unit, children) if counts else {}
+        per_measure[key] = selectors.rollup(counts, unit, children, paths) if counts else {}
     rows: list[Row] = []
 
     def measures_of(pk: int) -> dict[str, int]:

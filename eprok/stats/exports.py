@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from eprok.core.exports import XLSX_TYPE, safe_cell
 
-from .tables import Report, Table, shown
+from .tables import Report, Table, display_tables, shown
 
 FORMATS = ("xlsx", "csv", "pdf")
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX_TYPE, "pdf": "application/pdf"}
@@ -132,25 +132,7 @@ def _xlsx(report: Report, header: list[str]) -> bytes:
 def _pdf(report: Report, header: list[str]) -> bytes:
     from eprok.drafting.render import pdf_from_html
 
-    tables = [
-        {
-            "title": table.title,
-            "note": table.note,
-            "columns": table.columns,
-            "rows": [
-                {
-                    "total": row.total,
-                    "level": row.level,
-                    "cells": [
-                        (shown(row.cells.get(column.key), column.kind), column.numeric)
-                        for column in table.columns
-                    ],
-                }
-                for row in table.rows
-            ],
-        }
-        for table in report.tables
-    ]
+    tables = display_tables(report)
     html = render_to_string(
         "stats/report_pdf.html",
         {"report": report, "header": header, "tables": tables, "notes": report.notes},

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -147,3 +147,29 @@ def total_row(rows: Sequence[Row], cols: Sequence[Column], label_key: str, label
         if column.kind == "int":
             cells[column.key] = sum(int(row.cells.get(column.key) or 0) for row in rows)
     return Row(cells=cells, total=True)
+
+
+def display_tables(report: Report, write: Callable[[Value, str], str] = shown) -> list[dict[str, Any]]:
+    """The report's tables with every cell written by `write(value, kind)` (the page passes its locale-aware
+    writer; the PDF the plain one): key, title, note, columns and rows of (text, numeric) cells."""
+    return [
+        {
+            "key": table.key,
+            "title": table.title,
+            "note": table.note,
+            "columns": table.columns,
+            "rows": [
+                {
+                    "link": row.link,
+                    "total": row.total,
+                    "level": row.level,
+                    "cells": [
+                        (write(row.cells.get(column.key), column.kind), column.numeric)
+                        for column in table.columns
+                    ],
+                }
+                for row in table.rows
+            ],
+        }
+        for table in report.tables
+    ]

@@ -22,7 +22,7 @@ from eprok.core.charts import Bar, bar_chart
 from eprok.core.decorators import staff_view
 from eprok.core.errors import ApplicationError
 
-from . import access, exports, reports
+from . import access, exports, reports, tables
 from .forms import ReportPeriodForm
 from .models import IssuedReport
 from .reports import ReportSpec
@@ -75,28 +75,8 @@ def shown(value: Any, kind: str) -> str:
 
 
 def display_tables(report: Report) -> list[dict[str, Any]]:
-    """The report's tables with every cell written for the page."""
-    return [
-        {
-            "key": table.key,
-            "title": table.title,
-            "note": table.note,
-            "columns": table.columns,
-            "rows": [
-                {
-                    "link": row.link,
-                    "total": row.total,
-                    "level": row.level,
-                    "cells": [
-                        (shown(row.cells.get(column.key), column.kind), column.numeric)
-                        for column in table.columns
-                    ],
-                }
-                for row in table.rows
-            ],
-        }
-        for table in report.tables
-    ]
+    """The report's tables with every cell written for the page (numbers in the active locale)."""
+    return tables.display_tables(report, write=shown)
 
 
 def has_figures(report: Report) -> bool:

@@ -276,9 +276,14 @@ def test_the_openapi_description_is_served_and_names_the_bearer_scheme(openapi):
     assert schemes["SessionAuth"]["in"] == "cookie"
 
 
-# Operations the public may call without any credential, each rate limited like the portal's pages: the
-# verification of a signed document by the code printed under its QR code.
-PUBLIC_OPERATIONS = {("get", "/api/v1/signing/public/verify/{code}")}
+# Operations the public may call without any credential: the verification of a signed document by the code
+# printed under its QR code (rate limited like the portal's pages), and open data (aggregate statistics with
+# small counts suppressed, frozen per year and publicly cacheable; eprok/stats/tests/test_opendata.py).
+PUBLIC_OPERATIONS = {
+    ("get", "/api/v1/signing/public/verify/{code}"),
+    ("get", "/api/v1/stats/open-data/years"),
+    ("get", "/api/v1/stats/open-data/{year}/{measure}"),
+}
 
 
 def test_every_operation_is_secured_and_documents_its_errors(openapi):

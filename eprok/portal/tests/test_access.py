@@ -20,8 +20,9 @@ PAGES = [
     "portal:portal_report_submit",
     "portal:portal_conversation_open",
 ]
-# Where a portal page may send a visitor: the portal, its static files, the language switch.
-ALLOWED_TARGETS = re.compile(r"^(/portal/|/static/|/i18n/setlang/|#)")
+# Where a portal page may send a visitor: the portal, its static files, the language switch, and the public
+# open-data pages (no account either).
+ALLOWED_TARGETS = re.compile(r"^(/portal/|/static/|/i18n/setlang/|/open-data/|#)")
 
 
 @pytest.mark.parametrize("name", PAGES)

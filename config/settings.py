@@ -367,7 +367,7 @@ EPROK_REGISTER_PREFIXES: dict[str, str] = json.loads(os.environ.get("EPROK_REGIS
 # Deadline alerts (eprok.core.calendar.tracking): a term is "approaching" this many days before it runs out.
 EPROK_DEADLINE_WARNING_DAYS = envint("EPROK_DEADLINE_WARNING_DAYS", 2)
 # Search: the newest matching records a user may open that are counted, faceted and paged (decision 0015).
-SEARCH_CANDIDATE_LIMIT = envint("EPROK_SEARCH_CANDIDATE_LIMIT", 2000)
+SEARCH_CANDIDATE_LIMIT = envint("EPROK_SEARCH_CANDIDATE_LIMIT", 500)
 # Special reports (eprok.special): the unit whose duty prosecutor receives every report.
 EPROK_SPECIAL_DUTY_UNIT = os.environ.get("EPROK_SPECIAL_DUTY_UNIT", "gpo")
 # Generated documents (eprok.drafting): the place printed under their number and date.

@@ -21,12 +21,14 @@ owning app's visible_to still decides every candidate (step 2).
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import BooleanField, Count, Q, QuerySet
@@ -48,7 +50,7 @@ _FUZZY_MIN = 4
 
 
 def candidate_limit() -> int:
-    return int(getattr(settings, "SEARCH_CANDIDATE_LIMIT", 2000))
+    return int(getattr(settings, "SEARCH_CANDIDATE_LIMIT", 500))
 
 
 @dataclass(frozen=True)
@@ -334,23 +336,40 @@ def read_plan(query: QueryPlan) -> str:
     return WINDOW if share >= WINDOW_SHARE else PLAIN
 
 
+WALK_EDGE_CACHE_KEY = "search:walk-edge"
+WALK_EDGE_SECONDS = 600
+
+
+def walk_edge() -> datetime.date | None:
+    """The date of the WALK_SPAN-th newest entry: where a walk of the date index may stop looking. Read
+    from the date index (tens of milliseconds at a million entries) and kept in the cache for
+    WALK_EDGE_SECONDS: it only bounds the first read (any date gives the same rows — a read that finds
+    too few falls back to the unbounded one), so a moment-old value costs nothing but a little speed."""
+    cached = cache.get(WALK_EDGE_CACHE_KEY)
+    if cached is not None:
+        return datetime.date.fromisoformat(cached) if cached else None
+    edge = SearchEntry.objects.order_by("-date", "-id").values_list("date", flat=True)[
+        WALK_SPAN : WALK_SPAN + 1
+    ]
+    found = next(iter(edge), None)
+    cache.set(WALK_EDGE_CACHE_KEY, found.isoformat() if found else "", WALK_EDGE_SECONDS)
+    return found
+
+
 def _newest(
     entries: QuerySet[SearchEntry], scope: Scope | None, start: int, stop: int, how: str = WALK
 ) -> list[Any]:
     """Rows start..stop of the entries in the scope, newest first (date, then id, descending)."""
     if how == PLAIN or start > 0 or SearchEntry.objects.filter(date__isnull=True).exists():
         # (Entries without a date come first in that order, and no date window holds them.)
-        return _read(entries, scope, start, stop, merge=how == WALK)
+        return _read(entries, scope, start, stop, merge=how == WALK, every_match=how == PLAIN)
     if how == WALK:
         if scope is None or not scope.branches or len(scope.branches) < 2:
             return _read(entries, scope, start, stop)
         # The per-unit walks stop at the bound, but a part with few matches (a type whose records
         # rarely hold the term) would walk all its entries: bound them by the date of the
         # WALK_SPAN-th newest entry of all (read from the date index alone).
-        edge = SearchEntry.objects.order_by("-date", "-id").values_list("date", flat=True)[
-            WALK_SPAN : WALK_SPAN + 1
-        ]
-        since_date = next(iter(edge), None)
+        since_date = walk_edge()
         if since_date is not None:
             rows = _read(entries.filter(date__gte=since_date), scope, 0, stop)
             if len(rows) >= stop:
@@ -372,13 +391,26 @@ def _newest(
 
 
 def _read(
-    entries: QuerySet[SearchEntry], scope: Scope | None, start: int, stop: int, *, merge: bool = True
+    entries: QuerySet[SearchEntry],
+    scope: Scope | None,
+    start: int,
+    stop: int,
+    *,
+    merge: bool = True,
+    every_match: bool = False,
 ) -> list[Any]:
     """Rows start..stop of the entries in the scope, newest first (date, then id, descending).
 
     On PostgreSQL with several branches: each branch's newest `stop` rows by its own index, merged in
     date order (UNION ALL of ordered, limited parts under one ORDER BY: a Merge Append that reads each
-    part only as far as the merge needs); elsewhere one query with the branches OR-ed."""
+    part only as far as the merge needs); elsewhere one query with the branches OR-ed.
+
+    `every_match` (a rare term or a number): on PostgreSQL every match is fetched through the match's
+    own index and only then sorted (a materialised CTE). Left to itself, the planner may walk the date
+    index hoping to meet the few matches soon, and walk the whole table instead."""
+    if every_match and connection.vendor == "postgresql":
+        found = entries.filter(scope.condition()) if scope is not None else entries
+        return _execute_sorted(found.order_by().values_list(*_COLUMNS, "date"), start, stop, materialize=True)
     if scope is None:
         ordered = entries.order_by("-date", "-id").values_list(*_COLUMNS)
         return list(ordered[start:stop])
@@ -399,12 +431,29 @@ def _read(
         params.extend(part_params)
     if not parts:
         return []
+    return _sorted_rows(" UNION ALL ".join(parts), params, start, stop)
+
+
+def _execute_sorted(rows: QuerySet[Any], start: int, stop: int, *, materialize: bool = False) -> list[Any]:
+    """Rows start..stop of a values_list(*_COLUMNS, "date") queryset in (date, id) descending order, the
+    queryset read in full first (PostgreSQL: a MATERIALIZED common table expression)."""
+    try:
+        sql, params = rows.query.get_compiler(using=rows.db).as_sql()
+    except EmptyResultSet:
+        return []
+    return _sorted_rows(sql, list(params), start, stop, materialize=materialize)
+
+
+def _sorted_rows(
+    source: str, params: list[Any], start: int, stop: int, *, materialize: bool = False
+) -> list[Any]:
+    """Rows start..stop of the SQL `source` (its columns _COLUMNS and date), newest first."""
     columns = ", ".join(_COLUMNS)
-    union = " UNION ALL ".join(parts)
-    sql = (
-        f"SELECT {columns} FROM ({union}) AS candidates "  # noqa: S608 - compiled querysets, parameters apart
-        f"ORDER BY date DESC, id DESC LIMIT {int(stop - start)} OFFSET {int(start)}"
-    )
+    order = f"ORDER BY date DESC, id DESC LIMIT {int(stop - start)} OFFSET {int(start)}"
+    if materialize:
+        sql = f"WITH candidates AS MATERIALIZED ({source}) SELECT {columns} FROM candidates {order}"  # noqa: S608 - compiled querysets, parameters apart
+    else:
+        sql = f"SELECT {columns} FROM ({source}) AS candidates {order}"  # noqa: S608 - compiled querysets, parameters apart
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return list(cursor.fetchall())
@@ -534,7 +583,8 @@ def search(
     results.facets = _facets(user, matches, rows, params, bound, scope, how)
     page_ids = [row[0] for row in rows[offset : offset + limit]]
     entries = SearchEntry.objects.select_related("unit").in_bulk(page_ids)
-    results.hits = [_hit(entries[pk], query) for pk in page_ids if pk in entries]
+    matcher = _Matcher(query)
+    results.hits = [_hit(entries[pk], query, matcher) for pk in page_ids if pk in entries]
     return results
 
 
@@ -548,7 +598,7 @@ def _url(source: Any, key: str) -> str:
         return ""
 
 
-def _hit(entry: SearchEntry, query: QueryPlan) -> Hit:
+def _hit(entry: SearchEntry, query: QueryPlan, matcher: _Matcher) -> Hit:
     source = get_source(entry.label)
     status_label = ""
     if source is not None:
@@ -557,8 +607,8 @@ def _hit(entry: SearchEntry, query: QueryPlan) -> Hit:
         label=entry.label,
         type_name=str(source.verbose_name) if source else entry.label,
         url=_url(source, entry.key),
-        title=highlight(entry.title, query),
-        snippet=snippet(entry.text, query),
+        title=highlight(entry.title, query, matcher),
+        snippet=snippet(entry.text, query, matcher=matcher),
         status=entry.status,
         status_label=status_label,
         date=entry.date,
@@ -572,7 +622,32 @@ def _hit(entry: SearchEntry, query: QueryPlan) -> Hit:
 _TOKEN = re.compile(r"[^\W_]+(?:[-/.][^\W_]+)*|\+?\d[\d\s\-().]{5,}\d", re.UNICODE)
 
 
+@functools.lru_cache(maxsize=100_000)
+def _token_forms(token: str) -> tuple[tuple[str, ...], frozenset[str], str, str]:
+    """What a text token can match, whatever the query: its plain forms (for prefixes), those and its
+    skeleton terms (for exact terms), its number key and its phone key. Folding is the costly part of
+    highlighting and the same words recur across hits and searches, so it is done once per token."""
+    plains: list[str] = []
+    exact: set[str] = set()
+    for word in folding.normalised_words(token):
+        forms = folding.variants(word)
+        plains.extend(forms)
+        exact.update(forms)
+        if word.isalpha():
+            exact.add(folding.skeleton_term(word))
+    exact.discard("")
+    has_digit = any(ch.isdigit() for ch in token)
+    return (
+        tuple(plains),
+        frozenset(exact),
+        folding.normalise_number(token) if has_digit else "",
+        folding.phone_key(token) if has_digit else "",
+    )
+
+
 class _Matcher:
+    """Whether a token of a text is one the query matched (one matcher serves every hit of a search)."""
+
     def __init__(self, query: QueryPlan) -> None:
         self.prefixes = tuple(query.highlight_prefixes)
         self.exact = query.highlight_exact
@@ -588,20 +663,12 @@ class _Matcher:
         return result
 
     def _match(self, token: str) -> bool:
-        if self.numbers:
-            if folding.normalise_number(token) in self.numbers:
-                return True
-            if any(ch.isdigit() for ch in token) and folding.phone_key(token) in self.numbers:
-                return True
-        for word in folding.normalised_words(token):
-            for variant in folding.variants(word):
-                if self.prefixes and variant.startswith(self.prefixes):
-                    return True
-                if variant in self.exact:
-                    return True
-            if word.isalpha() and folding.skeleton_term(word) in self.exact:
-                return True
-        return False
+        plains, exact, number, phone = _token_forms(token)
+        if self.numbers and (number in self.numbers or phone in self.numbers):
+            return True
+        if self.prefixes and any(form.startswith(self.prefixes) for form in plains):
+            return True
+        return bool(self.exact) and not self.exact.isdisjoint(exact)
 
 
 def _marked(text: str, matcher: _Matcher) -> tuple[str, int]:
@@ -620,16 +687,18 @@ def _marked(text: str, matcher: _Matcher) -> tuple[str, int]:
     return "".join(out), found
 
 
-def highlight(text: str, query: QueryPlan) -> SafeString:
+def highlight(text: str, query: QueryPlan, matcher: _Matcher | None = None) -> SafeString:
     """The text escaped, with the words the query matched wrapped in <mark>."""
-    marked, _found = _marked(text or "", _Matcher(query))
+    marked, _found = _marked(text or "", matcher or _Matcher(query))
     return mark_safe(marked)  # noqa: S308 - every piece was escaped above
 
 
-def snippet(text: str, query: QueryPlan, size: int = SNIPPET_CHARS) -> SafeString:
+def snippet(
+    text: str, query: QueryPlan, size: int = SNIPPET_CHARS, matcher: _Matcher | None = None
+) -> SafeString:
     """About `size` characters of `text` around its first match, escaped, matches in <mark>."""
     text = text or ""
-    matcher = _Matcher(query)
+    matcher = matcher or _Matcher(query)
     start = 0
     for match in _TOKEN.finditer(text):
         if matcher(match.group(0).strip()):

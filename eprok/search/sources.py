@@ -113,11 +113,12 @@ def _case_scope(user: Any) -> CandidateScope:
     units = covered_units(user, (Role.SUPERVISE, Role.PROSECUTE))
     if units is None:
         return EVERYTHING
-    team = TeamMember.objects.filter(employee_id=user.pk, removed_at__isnull=True).exclude(
-        case__unit_id__in=units
-    )
-    records = set(team.order_by().values_list("case_id", flat=True))
+    # The team's cases first, then which of them are held outside: two index reads (a join would scan
+    # every case for the unit condition).
+    team = TeamMember.objects.filter(employee_id=user.pk, removed_at__isnull=True)
+    team_ids = sorted(set(team.order_by().values_list("case_id", flat=True)))
     outside = Case.objects.exclude(unit_id__in=units).order_by().values_list("pk", flat=True)
+    records = set(outside.filter(pk__in=team_ids)) if team_ids else set()
     records |= set(outside.filter(supervisor_id=user.pk))
     return CandidateScope(units=units, records=frozenset(records))
 

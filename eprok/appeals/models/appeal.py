@@ -346,6 +346,10 @@ class Appeal(PublicIdModel):
             models.Index(fields=["-registered_at", "-id"], name="appeal_registered"),
             models.Index(fields=["status", "answer_due"], name="appeal_status_due"),
             models.Index(fields=["topic", "registered_at"], name="appeal_topic_registered"),
+            # The appeals an executor (or executor unit) answers that another unit received: a search's
+            # candidate scope (eprok.search.sources) reads them from the index alone.
+            models.Index(fields=["executor_unit", "unit", "id"], name="appeal_exunit_unit"),
+            models.Index(fields=["executor", "unit", "id"], name="appeal_executor_unit"),
         ]
 
     def __str__(self) -> str:

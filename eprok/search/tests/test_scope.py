@@ -308,3 +308,36 @@ def test_every_way_of_reading_lists_the_newest_visible_matches(people, corpus, e
                 assert [(h.label, h.key) for h in results.hits] == expected[:bound], (q, how, bound)
                 assert results.total == min(len(expected), bound), (q, how, bound)
                 assert results.capped == (len(expected) > bound), (q, how, bound)
+
+
+@pytest.mark.parametrize("edge", ["", "1990-01-01", "2999-12-31", "today"])
+def test_the_cached_walk_edge_never_changes_what_is_listed(people, corpus, extra, edge, monkeypatch):
+    """The walk's date bound is kept in the cache for minutes: whatever date it holds (none, long ago,
+    in the future, today), the walk lists the same newest visible matches."""
+    import datetime
+
+    from django.core.cache import cache
+    from django.test import override_settings
+
+    user = _user(people, extra, "investigator")
+    visible = _visible(user)
+    monkeypatch.setattr(selectors, "read_plan", lambda query: selectors.WALK)
+    stored = datetime.date.today().isoformat() if edge == "today" else edge
+    rows = SearchEntry.objects.filter(
+        pk__in=selectors.matching(selectors.plan(WORD)).values("pk")
+    ).values_list("label", "object_id", "key", "date", "id")
+    newest = sorted(
+        ((d, i, label, key) for label, pk, key, d, i in rows if (label, pk) in visible), reverse=True
+    )
+    expected = [(label, key) for _d, _i, label, key in newest]
+    assert len(expected) > 2
+    cache.set(selectors.WALK_EDGE_CACHE_KEY, stored, 60)
+    try:
+        for bound in (2, 2000):
+            with override_settings(SEARCH_CANDIDATE_LIMIT=bound):
+                results = search(user=user, params=SearchParams(q=WORD), limit=100)
+            assert cache.get(selectors.WALK_EDGE_CACHE_KEY) == stored
+            assert [(h.label, h.key) for h in results.hits] == expected[:bound], bound
+            assert results.total == min(len(expected), bound)
+    finally:
+        cache.delete(selectors.WALK_EDGE_CACHE_KEY)

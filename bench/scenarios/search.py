@@ -7,7 +7,8 @@
   Prosecutor's Office (every record visible), side by side with the raw backend query for the same
   terms: the same full-text expression (`eprok.search.backends.match_sql`, FTS5 MATCH on SQLite,
   tsquery @@ on PostgreSQL) or the same exact-key lookup, without access, facets or page — the newest
-  2,001 matches (what the selector bounds its candidates to) and the count of all matches.
+  `SEARCH_CANDIDATE_LIMIT + 1` matches (what the selector bounds its candidates to: 501 by default) and
+  the count of all matches.
 - `search_page`: `GET /search/?q=<term>` on the production server under load, as the benchmark
   employee, next to the bare view returning the same bytes.
 """
@@ -122,8 +123,8 @@ def _per_second(samples: list[float]) -> float | None:
 
 
 def raw_statements(q: str) -> tuple[str, str, list[Any]]:
-    """(the newest 2,001 matches, the count of matches, parameters): the backend's own query for the
-    same terms, without access, filters, facets or page. Numbers are exact-key lookups."""
+    """(the newest candidate-bound + 1 matches, the count of matches, parameters): the backend's own
+    query for the same terms, without access, filters, facets or page. Numbers are exact-key lookups."""
     from eprok.search import backends
     from eprok.search.selectors import candidate_limit, plan
 
@@ -168,7 +169,7 @@ class SearchInProcess(Scenario):
 
     def run(self, ctx: BenchContext) -> ScenarioResult:
         from eprok.search.models import SearchEntry
-        from eprok.search.selectors import SearchParams, search
+        from eprok.search.selectors import SearchParams, candidate_limit, search
 
         users: list[tuple[str, Any]] = ctx.state[self.name]["users"]
         terms: list[Term] = ctx.state[self.name]["terms"]
@@ -236,7 +237,8 @@ class SearchInProcess(Scenario):
             f"{entries:,} index entries on {connection.vendor}; one thread; each loop bounded by"
             f" {seconds:g} s and {MAX_ITERATIONS} calls.",
             "raw: the backend's own query for the same terms (backends.match_sql / the key index), no access,"
-            " no facets; 'newest' is the selector's candidate bound (2,001 rows by date).",
+            " no facets; 'newest' is the selector's candidate bound"
+            f" ({candidate_limit() + 1:,} rows by date, the planner's own plan for the top-N).",
             "search(): eprok.search.selectors.search, the page of 20 hits with facets and snippets;"
             " candidates are read within the reader's candidate scope and every one is admitted by its"
             " owning app's visible_to before anything is counted. 'results' is its total ('+': the"

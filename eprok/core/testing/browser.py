@@ -134,32 +134,80 @@ def _manage(env: dict[str, str], *args: str, check: bool = True) -> subprocess.C
     return result
 
 
-def _casework_users(env: dict[str, str]) -> dict[str, E2EUser]:
-    """Create the casework employees, each with a password and TOTP secret of their own."""
+def _casework_users() -> tuple[list[tuple[dict[str, str], list[str]]], dict[str, E2EUser]]:
+    """The `e2e_fixture` steps of the casework employees (see _prepare), each with a password and TOTP
+    secret of their own, and the employees."""
     import pyotp
 
+    steps = []
     users = {}
     for key, (username, last_name, first_name, grants) in CASEWORK_EMPLOYEES.items():
         password = "e2e-" + pyotp.random_base32()[:20]
         secret = pyotp.random_base32()
         roles = [arg for grant in grants for arg in ("--role", grant)]
-        _manage(
-            {**env, "E2E_PASSWORD": password, "E2E_TOTP_SECRET": secret},
-            "e2e_fixture",
-            "--username",
-            username,
-            "--unit",
-            grants[0].partition(":")[2],
-            "--last-name",
-            last_name,
-            "--first-name",
-            first_name,
-            *roles,
+        steps.append(
+            (
+                {"E2E_PASSWORD": password, "E2E_TOTP_SECRET": secret},
+                [
+                    "e2e_fixture",
+                    "--username",
+                    username,
+                    "--unit",
+                    grants[0].partition(":")[2],
+                    "--last-name",
+                    last_name,
+                    "--first-name",
+                    first_name,
+                    *roles,
+                ],
+            )
         )
         users[key] = E2EUser(
             username=username, password=password, totp_secret=secret, full_name=f"{last_name} {first_name}"
         )
-    return users
+    return steps, users
+
+
+# Runs management commands one after the other in one `manage.py shell`, each with its own additions to the
+# environment (the passwords stay out of the process list): one Django start-up instead of one per command.
+_STEPS_SCRIPT = """
+import json, os
+from django.core.management import call_command
+for extra, args in json.loads(os.environ.pop("E2E_STEPS")):
+    os.environ.update(extra)
+    call_command(*args)
+"""
+
+
+def _prepare(env: dict[str, str], steps: list[tuple[dict[str, str], list[str]]]) -> None:
+    """Run the management commands `steps` ((environment additions, arguments) each) on the server's
+    database, in order, in one process."""
+    import json
+
+    _manage({**env, "E2E_STEPS": json.dumps(steps)}, "shell", "-c", _STEPS_SCRIPT)
+
+
+def _copy_test_database(target: Path) -> bool:
+    """Copy this worker's freshly migrated SQLite test database to `target` (whether it was copied).
+
+    The server's database then starts from the same migrations without running them again; its own
+    `migrate` (in _prepare) finds nothing left to apply. Only while no test holds a transaction on the
+    test database, so it holds the migrations' rows alone (the tests roll back, SQLite runs no
+    committing test): otherwise, and on PostgreSQL, the server migrates its database itself.
+    """
+    import sqlite3
+
+    from django.db import connection
+
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        return False
+    connection.ensure_connection()
+    copy = sqlite3.connect(target)
+    try:
+        connection.connection.backup(copy)
+    finally:
+        copy.close()
+    return True
 
 
 # The last time step this run sent for each username. The server accepts a step once (replay protection),
@@ -270,9 +318,12 @@ def _stop_xroad_simulators(sims: dict[str, Any]) -> None:
 
 
 @pytest.fixture(scope="session")
-def e2e_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[E2EServer]:
+def e2e_server(
+    tmp_path_factory: pytest.TempPathFactory, django_db_setup: None, django_db_blocker: Any
+) -> Iterator[E2EServer]:
     _require_browser()
     import pyotp
+    from django.core.management import get_commands
 
     workdir = tmp_path_factory.mktemp("e2e")
     # The telephony journeys sign PBX events with the demo secret of this run (eprok/contact/pbx.py).
@@ -286,15 +337,24 @@ def e2e_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[E2EServer]:
     secret = pyotp.random_base32()
     username = "e2e.auditor"
 
-    _manage(env, "migrate", "--noinput", "-v0")
-    _manage(env, "signing_ca", "init")
-    seeded = _manage(env, "seed", "--structure-only", check=False)
-    if seeded.returncode != 0 and "Unknown command" not in seeded.stderr:
-        raise RuntimeError(f"manage.py seed --structure-only failed:\n{seeded.stdout}\n{seeded.stderr}")
-    _manage(
-        {**env, "E2E_PASSWORD": password, "E2E_TOTP_SECRET": secret}, "e2e_fixture", "--username", username
+    with django_db_blocker.unblock():
+        _copy_test_database(workdir / "e2e.sqlite3")
+    # The structure seed, where the project has it; the casework employees need its units.
+    seeded = "seed" in get_commands()
+    steps: list[tuple[dict[str, str], list[str]]] = [
+        ({}, ["migrate", "--noinput", "-v0"]),
+        ({}, ["signing_ca", "init"]),
+    ]
+    if seeded:
+        steps.append(({}, ["seed", "--structure-only"]))
+    steps.append(
+        ({"E2E_PASSWORD": password, "E2E_TOTP_SECRET": secret}, ["e2e_fixture", "--username", username])
     )
-    users = _casework_users(env) if seeded.returncode == 0 else {}
+    users: dict[str, E2EUser] = {}
+    if seeded:
+        user_steps, users = _casework_users()
+        steps.extend(user_steps)
+    _prepare(env, steps)
 
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

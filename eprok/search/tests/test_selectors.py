@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import override_settings
 
@@ -215,3 +217,32 @@ def test_a_hit_whose_key_no_longer_makes_a_url_is_listed_without_a_link(people, 
     SearchEntry.objects.filter(label="documents.document").update(key="not-a-uuid")
     (hit,) = [h for h in run(people, "Гусейнов").hits if h.label == "documents.document"]
     assert hit.url == ""
+
+
+@pytest.mark.django_db
+def test_marks_are_the_same_whichever_matcher_and_however_often():
+    """Highlighting folds each token once (memoised across searches) and one matcher serves a whole
+    page: the marks must not depend on either — words in any spelling, numbers and phones."""
+    from eprok.search.selectors import _Matcher, highlight, plan, snippet
+
+    text = (
+        "Məmmədov Elvin, Мамедова Севиндж; tel. +994 (50) 123-45-67, iş CI-BAKU-2026-00012, "
+        "maddə 177.2.3; Qaradağ rayonu, prokurorluğu, Hüseynov, <b>tag</b>"
+    )
+    expected = {
+        "Mamedov": ["Məmmədov", "Мамедова"],
+        "0501234567": ["+994 (50) 123-45-67"],
+        "ci-baku-2026-00012": ["CI-BAKU-2026-00012"],
+        "qaradag prokurorlu": ["Qaradağ", "prokurorluğu"],
+        "Гусейнов": ["Hüseynov"],
+    }
+    for q, words in expected.items():
+        query = plan(q)
+        shared = _Matcher(query)
+        for _repeat in range(2):
+            alone = highlight(text, query)
+            assert highlight(text, query, shared) == alone
+            assert snippet(text, query, matcher=shared) == snippet(text, query)
+            marked = re.findall(r"<mark>(.*?)</mark>", alone)
+            assert [m.replace("&#x27;", "'") for m in marked] == words, q
+        assert "&lt;b&gt;tag&lt;/b&gt;" in alone

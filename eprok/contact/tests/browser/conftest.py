@@ -1,7 +1,7 @@
 """The call centre's journey runs on the shared e2e server (eprok.core.testing.browser), which signs
 PBX events with a demo secret of this run: here an operator of the 961 line in gpo-documents (with a
 password and TOTP secret of this run) and the exchange 961-e2e with that operator's extension are added
-to its database through `e2e_fixture` and `contact_pbx`."""
+to its database through `e2e_fixture` and `contact_pbx` (in one `manage.py` process)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from eprok.core.testing.browser import E2EServer, _manage
+from eprok.core.testing.browser import E2EServer, _prepare
 
 OPERATOR = ("e2e.operator", "Əliyev", "Elvin")
 UNIT = "gpo-documents"
@@ -38,31 +38,41 @@ def contact_server(e2e_server: E2EServer) -> ContactServer:
     password = "e2e-" + pyotp.random_base32()[:20]
     totp_secret = pyotp.random_base32()
     username, last_name, first_name = OPERATOR
-    _manage(
-        {**env, "E2E_PASSWORD": password, "E2E_TOTP_SECRET": totp_secret},
-        "e2e_fixture",
-        "--username",
-        username,
-        "--unit",
-        UNIT,
-        "--last-name",
-        last_name,
-        "--first-name",
-        first_name,
-        "--role",
-        f"operate_calls:{UNIT}",
-    )
-    _manage(
+    # One `manage.py` start-up for both commands (eprok.core.testing.browser._prepare).
+    _prepare(
         env,
-        "contact_pbx",
-        "--code",
-        PBX,
-        "--centre",
-        "961",
-        "--unit",
-        UNIT,
-        "--extension",
-        f"{username}={EXTENSION}",
+        [
+            (
+                {"E2E_PASSWORD": password, "E2E_TOTP_SECRET": totp_secret},
+                [
+                    "e2e_fixture",
+                    "--username",
+                    username,
+                    "--unit",
+                    UNIT,
+                    "--last-name",
+                    last_name,
+                    "--first-name",
+                    first_name,
+                    "--role",
+                    f"operate_calls:{UNIT}",
+                ],
+            ),
+            (
+                {},
+                [
+                    "contact_pbx",
+                    "--code",
+                    PBX,
+                    "--centre",
+                    "961",
+                    "--unit",
+                    UNIT,
+                    "--extension",
+                    f"{username}={EXTENSION}",
+                ],
+            ),
+        ],
     )
     return ContactServer(
         url=e2e_server.url,

@@ -62,3 +62,51 @@ def english(client, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     with translation.override("en"):
         yield client
+
+
+WHITENOISE_SETTINGS = (
+    "WHITENOISE_ALLOW_ALL_ORIGINS",
+    "WHITENOISE_CHARSET",
+    "WHITENOISE_MIMETYPES",
+    "WHITENOISE_ADD_HEADERS_FUNCTION",
+    "WHITENOISE_INDEX_FILE",
+    "WHITENOISE_IMMUTABLE_FILE_TEST",
+)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _static_files_listed_once():
+    """WhiteNoise lists the static files of every finder when its middleware starts, and the test client
+    starts the middleware anew for each client (each test): a few thousand files each time, a good part of
+    a view test's time. Here a middleware configured like an earlier one takes that earlier listing (the
+    same StaticFile entries, which only read their file when served); the files do not change during a
+    run. Requests are served by the same code as before.
+    """
+    from django.conf import settings
+    from whitenoise.middleware import WhiteNoiseMiddleware
+
+    listings: dict[str, dict] = {}
+    scan = WhiteNoiseMiddleware.add_files_from_finders
+
+    def add_files_from_finders(self) -> None:
+        # What the listing depends on: the prefix, the finders and how the middleware builds its headers.
+        key = repr(
+            (
+                self.static_prefix,
+                self.max_age,
+                [getattr(settings, name, None) for name in WHITENOISE_SETTINGS],
+                settings.STATICFILES_DIRS,
+                settings.STATICFILES_FINDERS,
+                settings.INSTALLED_APPS,
+            )
+        )
+        listed = listings.get(key)
+        if listed is None:
+            before = dict(self.files)
+            scan(self)
+            listed = listings[key] = {url: f for url, f in self.files.items() if before.get(url) is not f}
+        self.files.update(listed)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(WhiteNoiseMiddleware, "add_files_from_finders", add_files_from_finders)
+        yield

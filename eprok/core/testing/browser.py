@@ -5,9 +5,10 @@ one Chromium per session: Playwright's sync API allows one instance per thread, 
 prepared once is cheaper than one per module.
 
 No live_server: it flushes the database between tests, and the audit table refuses that. The
-server is a gunicorn subprocess on a throwaway SQLite file, prepared with `migrate`, the
-structure seed (when that command exists) and `e2e_fixture`: the auditor of the first journey and,
-once the structure is seeded, the journeys' employees (CASEWORK_EMPLOYEES), each with a password
+server is a gunicorn subprocess on a throwaway SQLite file (a copy of the worker's freshly migrated
+SQLite test database, where there is one), prepared with `migrate`, the structure seed (when that
+command exists) and `e2e_fixture`, all in one `manage.py` process: the auditor of the first journey
+and, once the structure is seeded, the journeys' employees (CASEWORK_EMPLOYEES), each with a password
 and TOTP secret of their own. Its socket is bound here and handed over by file descriptor, so
 requests simply queue until the worker is up: no port race, no sleeps. A task worker (`db_worker`)
 runs next to it on the same database, so queued tasks (e.g. special reports' delivery) are done.
@@ -489,7 +490,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             from _pytest.nodeid import coerce_node_id
 
             item._id = coerce_node_id(grouped)
-        else:
-            item._nodeid = grouped
+        else:  # pytest 8
+            item._nodeid = grouped  # type: ignore[attr-defined]
         if item.nodeid != grouped:
             raise pytest.UsageError(f"cannot put {item.nodeid} in its xdist group {suffix[1:]!r}")

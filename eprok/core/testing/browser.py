@@ -460,37 +460,3 @@ def chromium(e2e_server: E2EServer) -> Iterator[object]:
 def pytest_configure(config: pytest.Config) -> None:
     # pytest-xdist registers this marker; repeated here so `-p no:xdist` runs still collect.
     config.addinivalue_line("markers", "xdist_group(name): run in the same xdist worker as the group")
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Keep `--dist loadgroup` grouping under pytest 9.
-
-    pytest-xdist marks a grouped test by appending "@<group>" to `item._nodeid`, which pytest 9 no longer
-    reads (a node's id is the structured `item._id`): the suffix was lost, each browser journey was
-    scheduled on its own and both workers started an e2e server and a Chromium. Here the suffix is put
-    where pytest 9 reads it, after xdist's own hook (a no-op once xdist does it, or under pytest 8).
-    """
-    if not getattr(config.option, "loadgroup", False):
-        return
-    for item in items:
-        names = sorted(
-            {
-                str(m.args[0] if m.args else m.kwargs.get("name", "default"))
-                for m in item.iter_markers("xdist_group")
-            }
-        )
-        if not names:
-            continue
-        suffix = "@" + "_".join(names)
-        if item.nodeid.endswith(suffix):
-            continue
-        grouped = item.nodeid + suffix
-        if hasattr(item, "_id"):
-            from _pytest.nodeid import coerce_node_id
-
-            item._id = coerce_node_id(grouped)
-        else:  # pytest 8
-            item._nodeid = grouped  # type: ignore[attr-defined]
-        if item.nodeid != grouped:
-            raise pytest.UsageError(f"cannot put {item.nodeid} in its xdist group {suffix[1:]!r}")

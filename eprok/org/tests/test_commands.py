@@ -7,7 +7,6 @@ import io
 import pyotp
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
 
 from eprok.accounts.models import TotpDevice
 from eprok.audit.models import AuditEvent
@@ -31,41 +30,16 @@ def counts() -> dict[str, int]:
     }
 
 
-@pytest.fixture(scope="class")
-def demo_seeded(django_db_setup, django_db_blocker):
-    """`seed` run once, on the empty database, for the tests of a class (the demo takes a while), in a
-    transaction rolled back after them; each test still runs and rolls back in its own inside it."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed", stdout=io.StringIO())
-        yield
-        transaction.set_rollback(True)
-
-
-@pytest.mark.xdist_group("org-demo-seed")  # both on one worker, so the demo is seeded once
-@pytest.mark.usefixtures("demo_seeded")
-class TestTheSeededDemo:
-    def test_seeding_twice_creates_nothing_the_second_time(self):
-        first = counts()
-        call_command("seed", stdout=io.StringIO())
-        assert counts() == first
-        assert first["units"] == len(load_fixture("units.json"))
-        # The generated staff, the demo logins, and the duty officers the special reports' demo gives the
-        # district offices a small staff leaves without anyone (eprok/special/seeding.py).
-        duty_officers = Employee.objects.filter(username__startswith="novbe-").count()
-        assert first["employees"] == 40 + len(DEMO_LOGINS) + duty_officers
-
-    def test_there_is_one_fixed_demo_login_per_role_with_a_fixed_authenticator(self):
-        covered = {role for demo in DEMO_LOGINS for role, _unit, _sub in demo.roles}
-        assert covered == set(Role.values)
-        prokuror = Employee.objects.get(username="prokuror")
-        assert getattr(prokuror.unit, "code", None) == "baku-xetai" and prokuror.check_password("demo12345!")
-        assert has_role(prokuror, Role.INVESTIGATE, prokuror.unit) and has_role(
-            prokuror, Role.SUPERVISE, prokuror.unit
-        )
-        device = TotpDevice.objects.get(employee=prokuror)
-        assert device.confirmed_at is not None and device.secret == demo_totp_secret("prokuror")
-        admin = Employee.objects.get(username="admin")
-        assert has_role(admin, Role.ADMINISTER_USERS, Unit.objects.get(code="baku-xetai"))
+def test_seeding_twice_creates_nothing_the_second_time():
+    call_command("seed", stdout=io.StringIO())
+    first = counts()
+    call_command("seed", stdout=io.StringIO())
+    assert counts() == first
+    assert first["units"] == len(load_fixture("units.json"))
+    # The generated staff, the demo logins, and the duty officers the special reports' demo gives the
+    # district offices a small staff leaves without anyone (eprok/special/seeding.py).
+    duty_officers = Employee.objects.filter(username__startswith="novbe-").count()
+    assert first["employees"] == 40 + len(DEMO_LOGINS) + duty_officers
 
 
 def test_the_seed_builds_the_real_structure():
@@ -95,6 +69,21 @@ def test_the_uncertain_departments_are_marked_in_the_fixture():
     ]
     assert len(departments) == 18
     assert [bool(u["note"]) for u in departments] == [False] * 9 + [True] * 9
+
+
+def test_there_is_one_fixed_demo_login_per_role_with_a_fixed_authenticator():
+    call_command("seed", stdout=io.StringIO())
+    covered = {role for demo in DEMO_LOGINS for role, _unit, _sub in demo.roles}
+    assert covered == set(Role.values)
+    prokuror = Employee.objects.get(username="prokuror")
+    assert getattr(prokuror.unit, "code", None) == "baku-xetai" and prokuror.check_password("demo12345!")
+    assert has_role(prokuror, Role.INVESTIGATE, prokuror.unit) and has_role(
+        prokuror, Role.SUPERVISE, prokuror.unit
+    )
+    device = TotpDevice.objects.get(employee=prokuror)
+    assert device.confirmed_at is not None and device.secret == demo_totp_secret("prokuror")
+    admin = Employee.objects.get(username="admin")
+    assert has_role(admin, Role.ADMINISTER_USERS, Unit.objects.get(code="baku-xetai"))
 
 
 def test_demo_staff_have_valid_unique_fins_and_azerbaijani_patronymics():

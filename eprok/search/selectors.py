@@ -423,7 +423,8 @@ def _read(
     if not merge or connection.vendor != "postgresql" or len(branches) < 2:
         ordered = entries.filter(scope.condition()).order_by("-date", "-id").values_list(*_COLUMNS)
         return list(ordered[start:stop])
-    base = entries.filter(scope.clearance).order_by("-date", "-id").values_list(*_COLUMNS, "date")[:stop]
+    ordered = entries.filter(scope.clearance).order_by("-date", "-id").values_list(*_COLUMNS, "date")
+    base = ordered[:stop]
     try:
         base_sql, base_params = base.query.get_compiler(using=base.db).as_sql()
     except EmptyResultSet:
@@ -447,7 +448,7 @@ def _read(
             parts.append(f"({head} WHERE ({branch_sql}) AND ({condition}) ORDER BY {rest})")
             params.extend([*branch_params, *base_params])
             continue
-        part = base.filter(branch)  # (no WHERE to extend: compiled whole)
+        part = ordered.filter(branch)[:stop]  # (no WHERE to extend: compiled whole)
         sql, part_params = part.query.get_compiler(using=part.db).as_sql()
         parts.append(f"({sql})")
         params.extend(part_params)

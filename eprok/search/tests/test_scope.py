@@ -14,6 +14,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
 
 from eprok.appeals.models import Appeal
 from eprok.cases.models import Case, TeamMember, TeamRole
@@ -282,6 +283,17 @@ def test_the_migration_fills_the_columns_as_the_services_write_them(people, corp
     assert after == before
 
 
+def _newest_visible(q, visible):
+    """(label, key) of the entries matching q whose records are in `visible`, newest first (date, id)."""
+    rows = SearchEntry.objects.filter(pk__in=selectors.matching(selectors.plan(q)).values("pk")).values_list(
+        "label", "object_id", "key", "date", "id"
+    )
+    newest = sorted(
+        ((d, i, label, key) for label, pk, key, d, i in rows if (label, pk) in visible), reverse=True
+    )
+    return [(label, key) for _d, _i, label, key in newest]
+
+
 @pytest.mark.parametrize("name", ["investigator", "superior", "outsider", "gpo"])
 def test_every_way_of_reading_lists_the_newest_visible_matches(people, corpus, extra, name, monkeypatch):
     """The per-unit merge, the date windows and the plain read (as chosen by the term's share on
@@ -293,13 +305,7 @@ def test_every_way_of_reading_lists_the_newest_visible_matches(people, corpus, e
     visible = _visible(user)
     monkeypatch.setattr(selectors, "WALK_SPAN", 2)
     for q in (WORD, "qızıl", "Hüseynov", "üzük"):
-        rows = SearchEntry.objects.filter(
-            pk__in=selectors.matching(selectors.plan(q)).values("pk")
-        ).values_list("label", "object_id", "key", "date", "id")
-        newest = sorted(
-            ((d, i, label, key) for label, pk, key, d, i in rows if (label, pk) in visible), reverse=True
-        )
-        expected = [(label, key) for _d, _i, label, key in newest]
+        expected = _newest_visible(q, visible)
         for how in (selectors.WALK, selectors.WINDOW, selectors.PLAIN):
             monkeypatch.setattr(selectors, "read_plan", lambda query, how=how: how)
             for bound in (2, 2000):
@@ -323,13 +329,7 @@ def test_the_cached_walk_edge_never_changes_what_is_listed(people, corpus, extra
     visible = _visible(user)
     monkeypatch.setattr(selectors, "read_plan", lambda query: selectors.WALK)
     stored = datetime.date.today().isoformat() if edge == "today" else edge
-    rows = SearchEntry.objects.filter(
-        pk__in=selectors.matching(selectors.plan(WORD)).values("pk")
-    ).values_list("label", "object_id", "key", "date", "id")
-    newest = sorted(
-        ((d, i, label, key) for label, pk, key, d, i in rows if (label, pk) in visible), reverse=True
-    )
-    expected = [(label, key) for _d, _i, label, key in newest]
+    expected = _newest_visible(WORD, visible)
     assert len(expected) > 2
     cache.set(selectors.WALK_EDGE_CACHE_KEY, stored, 60)
     try:
@@ -341,3 +341,23 @@ def test_the_cached_walk_edge_never_changes_what_is_listed(people, corpus, extra
             assert results.total == min(len(expected), bound)
     finally:
         cache.delete(selectors.WALK_EDGE_CACHE_KEY)
+
+
+def test_the_merged_read_lists_the_same_with_or_without_a_match_condition(people, corpus, extra):
+    """The per-unit parts are one compiled statement with each branch added to its WHERE clause; a
+    statement without one (no match condition, no clearance) is compiled part by part instead."""
+    user = _user(people, extra, "investigator")
+    scope = candidate_scope(user)
+    assert scope.branches is not None and len(scope.branches) >= 2
+    unclassified = selectors.Scope(Q(), scope.branches)
+    everything = selectors._read(SearchEntry.objects.all(), unclassified, 0, 1000)
+    filtered = selectors._read(SearchEntry.objects.filter(pk__gt=0), scope, 0, 1000)
+
+    def newest(condition):
+        return list(
+            SearchEntry.objects.filter(condition).order_by("-date", "-id").values_list("id", flat=True)
+        )
+
+    assert [row[0] for row in everything] == newest(unclassified.condition())
+    assert [row[0] for row in filtered] == newest(scope.condition())
+    assert len(everything) > len(filtered) > 0  # (the investigator's clearance hides a document)

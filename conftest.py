@@ -98,6 +98,7 @@ def _static_files_listed_once():
                 settings.STATICFILES_DIRS,
                 settings.STATICFILES_FINDERS,
                 settings.INSTALLED_APPS,
+                settings.STORAGES.get("staticfiles"),
             )
         )
         listed = listings.get(key)

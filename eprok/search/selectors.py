@@ -29,7 +29,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import EmptyResultSet
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection
 from django.db.models import BooleanField, Count, Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -226,8 +226,8 @@ class Scope:
     branches: list[Q] | None
 
     def condition(self) -> Q:
-        if self.branches is None:
-            return self.clearance
+        if self.branches is None or any(not branch for branch in self.branches):
+            return self.clearance  # (an empty Q holds everything, and would vanish from an OR)
         either = Q(pk__in=[])
         for branch in self.branches:
             either |= branch
@@ -316,7 +316,8 @@ _COLUMNS = ("id", "label", "unit_id", "status", "object_id")
 #   first, then a window sized from what that one held, then everything, each read through the
 #   full-text index AND the date index together (a few thousand rows, instead of walking tens of
 #   thousands of dates or fetching every match);
-# - PLAIN, a rare term or a number: every match through the index, then the newest.
+# - PLAIN, a rare term or a number: every match through the index, then the newest (a number that more
+#   than PLAIN_MAX_KEYS entries hold, or a word without planner statistics yet: WINDOW).
 # On SQLite every word query reads by WINDOW (FTS5 has no cheaper way to stop early), a number PLAIN.
 WALK, WINDOW, PLAIN = "walk", "window", "plain"
 WALK_SHARE = 0.10
@@ -326,16 +327,30 @@ WINDOW_MAX_DAYS = 3650
 WALK_SPAN = 40_000
 
 
+# A number whose key more entries hold than this (an article code typed as the query) is read by date
+# window within the reader's scope rather than fetched in full.
+PLAIN_MAX_KEYS = 5_000
+
+
+def _common_number(numbers: Sequence[str]) -> bool:
+    return any(
+        SearchKey.objects.filter(value=number).values("pk")[: PLAIN_MAX_KEYS + 1].count() > PLAIN_MAX_KEYS
+        for number in numbers
+    )
+
+
 def read_plan(query: QueryPlan) -> str:
-    if query.numbers or not query.groups:
+    if query.empty:
         return PLAIN
     if connection.vendor != "postgresql":
         # SQLite's FTS5 hands over every match whatever the order, so no walk can stop early: the date
         # windows within the candidate scope keep what is sorted and checked after it small.
-        return WINDOW
+        return PLAIN if query.numbers else WINDOW
+    if query.numbers:
+        return WINDOW if _common_number(query.numbers) else PLAIN
     share = backends.estimated_share(query.groups)
     if share is None:
-        return PLAIN
+        return WINDOW  # (no statistics yet: windows are safe whatever the share)
     if share >= WALK_SHARE:
         return WALK
     return WINDOW if share >= WINDOW_SHARE else PLAIN
@@ -443,7 +458,9 @@ def _read(
         try:
             branch_sql, branch_params = _condition_sql(branch)
         except EmptyResultSet:
-            continue
+            continue  # (a branch that holds nothing)
+        except FullResultSet:
+            branch_sql, branch_params = "1 = 1", []  # (a branch that holds everything)
         if where:
             parts.append(f"({head} WHERE ({branch_sql}) AND ({condition}) ORDER BY {rest})")
             params.extend([*branch_params, *base_params])
@@ -462,8 +479,6 @@ def _condition_sql(condition: Q) -> tuple[str, list[Any]]:
     query = SearchEntry.objects.filter(condition).query
     compiler = query.get_compiler(connection.alias)
     sql, params = compiler.compile(query.where)
-    if not sql:
-        raise EmptyResultSet  # (an empty condition: not a branch)
     return sql, list(params)
 
 
@@ -655,6 +670,9 @@ def _hit(entry: SearchEntry, query: QueryPlan, matcher: _Matcher) -> Hit:
 _TOKEN = re.compile(r"[^\W_]+(?:[-/.][^\W_]+)*|\+?\d[\d\s\-().]{5,}\d", re.UNICODE)
 
 
+_CACHED_TOKEN = 64  # longer tokens (a URL, an encoded blob in a text) are folded each time, not kept
+
+
 @functools.lru_cache(maxsize=100_000)
 def _token_forms(token: str) -> tuple[tuple[str, ...], frozenset[str], str, str]:
     """What a text token can match, whatever the query: its plain forms (for prefixes), those and its
@@ -696,7 +714,8 @@ class _Matcher:
         return result
 
     def _match(self, token: str) -> bool:
-        plains, exact, number, phone = _token_forms(token)
+        forms = _token_forms if len(token) <= _CACHED_TOKEN else _token_forms.__wrapped__
+        plains, exact, number, phone = forms(token)
         if self.numbers and (number in self.numbers or phone in self.numbers):
             return True
         if self.prefixes and any(form.startswith(self.prefixes) for form in plains):

@@ -150,3 +150,15 @@ def corpus(people):
     )
     services.reindex()
     return c
+
+
+@pytest.fixture(autouse=True)
+def _fresh_walk_edge():
+    """The walk's date bound lives in the cache for minutes: each test starts without one."""
+    from django.core.cache import cache
+
+    from eprok.search.selectors import WALK_EDGE_CACHE_KEY
+
+    cache.delete(WALK_EDGE_CACHE_KEY)
+    yield
+    cache.delete(WALK_EDGE_CACHE_KEY)

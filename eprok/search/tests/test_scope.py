@@ -361,3 +361,31 @@ def test_the_merged_read_lists_the_same_with_or_without_a_match_condition(people
     assert [row[0] for row in everything] == newest(unclassified.condition())
     assert [row[0] for row in filtered] == newest(scope.condition())
     assert len(everything) > len(filtered) > 0  # (the investigator's clearance hides a document)
+    # A branch that holds everything (compiles to no condition) and one that holds nothing.
+    whole = selectors._read(
+        SearchEntry.objects.filter(pk__gt=0), selectors.Scope(Q(), [Q(), Q(pk__in=[])]), 0, 1000
+    )
+    assert [row[0] for row in whole] == newest(Q())
+
+
+@pytest.mark.parametrize("name", ["investigator", "gpo"])
+def test_a_number_many_entries_hold_is_read_by_window_and_lists_the_same(
+    people, corpus, extra, name, monkeypatch
+):
+    """An article code typed as the query is a number many entries may hold: past PLAIN_MAX_KEYS it is
+    read by date window within the reader's scope on PostgreSQL (SQLite reads numbers in full), and
+    lists the same newest visible records either way."""
+    from django.db import connection
+
+    user = _user(people, extra, name)
+    query = selectors.plan("177.2.3")
+    assert query.numbers and not query.groups
+    listed = {}
+    for most, how in ((1, selectors.WINDOW), (1000, selectors.PLAIN)):
+        monkeypatch.setattr(selectors, "PLAIN_MAX_KEYS", most)
+        expected = how if connection.vendor == "postgresql" else selectors.PLAIN
+        assert selectors.read_plan(query) == expected
+        results = search(user=user, params=SearchParams(q="177.2.3"), limit=100)
+        listed[most] = [(h.label, h.key) for h in results.hits]
+    assert listed[1] == listed[1000] == _newest_visible("177.2.3", _visible(user))
+    assert listed[1]

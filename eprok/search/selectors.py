@@ -430,7 +430,7 @@ def _read(
     index hoping to meet the few matches soon, and walk the whole table instead."""
     if every_match and connection.vendor == "postgresql":
         found = entries.filter(scope.condition()) if scope is not None else entries
-        return _execute_sorted(found.order_by().values_list(*_COLUMNS, "date"), start, stop, materialize=True)
+        return _every_match_sorted(found.order_by().values_list(*_COLUMNS, "date"), start, stop)
     if scope is None:
         ordered = entries.order_by("-date", "-id").values_list(*_COLUMNS)
         return list(ordered[start:stop])
@@ -482,14 +482,14 @@ def _condition_sql(condition: Q) -> tuple[str, list[Any]]:
     return sql, list(params)
 
 
-def _execute_sorted(rows: QuerySet[Any], start: int, stop: int, *, materialize: bool = False) -> list[Any]:
+def _every_match_sorted(rows: QuerySet[Any], start: int, stop: int) -> list[Any]:
     """Rows start..stop of a values_list(*_COLUMNS, "date") queryset in (date, id) descending order, the
-    queryset read in full first (PostgreSQL: a MATERIALIZED common table expression)."""
+    queryset read in full first (a MATERIALIZED common table expression)."""
     try:
         sql, params = rows.query.get_compiler(using=rows.db).as_sql()
     except EmptyResultSet:
         return []
-    return _sorted_rows(sql, list(params), start, stop, materialize=materialize)
+    return _sorted_rows(sql, list(params), start, stop, materialize=True)
 
 
 def _sorted_rows(

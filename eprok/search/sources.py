@@ -113,8 +113,8 @@ def _case_scope(user: Any) -> CandidateScope:
     units = covered_units(user, (Role.SUPERVISE, Role.PROSECUTE))
     if units is None:
         return EVERYTHING
-    # The team's cases first, then which of them are held outside: two index reads (a join would scan
-    # every case for the unit condition).
+    # The team's cases first, then which of them are held outside, each an index read (a join of the
+    # two would scan every case for the unit condition).
     team = TeamMember.objects.filter(employee_id=user.pk, removed_at__isnull=True)
     team_ids = sorted(set(team.order_by().values_list("case_id", flat=True)))
     outside = Case.objects.exclude(unit_id__in=units).order_by().values_list("pk", flat=True)

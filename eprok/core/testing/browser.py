@@ -327,8 +327,9 @@ def e2e_server(
     from django.core.management import get_commands
 
     workdir = tmp_path_factory.mktemp("e2e")
+    database = workdir / "e2e.sqlite3"
     # The telephony journeys sign PBX events with the demo secret of this run (eprok/contact/pbx.py).
-    env = {**_server_env(workdir / "e2e.sqlite3"), "EPROK_PBX_DEMO_SECRET": secrets.token_hex(24)}
+    env = {**_server_env(database), "EPROK_PBX_DEMO_SECRET": secrets.token_hex(24)}
     # The signing journeys sign with keys issued by a CA of this run, kept in the run's own directory.
     env.update(
         EPROK_SIGNING_DIR=str(workdir / "signing"),
@@ -339,7 +340,7 @@ def e2e_server(
     username = "e2e.auditor"
 
     with django_db_blocker.unblock():
-        _copy_test_database(workdir / "e2e.sqlite3")
+        _copy_test_database(database)
     # The structure seed, where the project has it; the casework employees need its units.
     seeded = "seed" in get_commands()
     steps: list[tuple[dict[str, str], list[str]]] = [

@@ -246,3 +246,8 @@ def test_marks_are_the_same_whichever_matcher_and_however_often():
             marked = re.findall(r"<mark>(.*?)</mark>", alone)
             assert [m.replace("&#x27;", "'") for m in marked] == words, q
         assert "&lt;b&gt;tag&lt;/b&gt;" in alone
+    # A token longer than the memoised ones is folded each time, and matched the same way.
+    long_word = "prokurorluğu" + "x" * 70
+    assert re.findall(r"<mark>(.*?)</mark>", highlight(f"bax: {long_word}.", plan("prokurorlu"))) == [
+        long_word
+    ]
